@@ -1,0 +1,3 @@
+"""A members-only meetings board for Wagtail sites."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,57 @@
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from .conf import app_settings
+
+REQUIRED_APPS = [
+    "wagtail",
+    "wagtail.contrib.routable_page",
+    "wagtail.snippets",
+    "modelcluster",
+    "taggit",
+    "django.contrib.messages",
+]
+
+
+@register(Tags.compatibility)
+def check_required_apps(app_configs, **kwargs):
+    return [
+        Error(
+            f"wagtail_meetings needs '{name}' in INSTALLED_APPS.",
+            id="wagtail_meetings.E001",
+        )
+        for name in REQUIRED_APPS
+        if not apps.is_installed(name)
+    ]
+
+
+@register()
+def check_settings(app_configs, **kwargs):
+    errors = []
+    check = app_settings.MEMBERSHIP_CHECK
+    if isinstance(check, str):
+        try:
+            import_string(check)
+        except ImportError:
+            errors.append(
+                Error(
+                    f"WAGTAIL_MEETINGS_MEMBERSHIP_CHECK points to '{check}', which cannot be imported.",
+                    id="wagtail_meetings.E002",
+                )
+            )
+    maximum = app_settings.MAX_CAPACITY
+    if not isinstance(maximum, int) or maximum < 2:
+        errors.append(
+            Error("WAGTAIL_MEETINGS_MAX_CAPACITY must be a whole number of 2 or more.",
+                  id="wagtail_meetings.E003")
+        )
+    if not getattr(settings, "LOGIN_URL", None):
+        errors.append(
+            Warning(
+                "LOGIN_URL is not set: anonymous visitors of the board cannot be sent to a login page.",
+                id="wagtail_meetings.W001",
+            )
+        )
+    return errors

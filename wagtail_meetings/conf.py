@@ -1,0 +1,43 @@
+"""Settings of wagtail-meetings, read at access time so ``override_settings`` works.
+
+Every setting is ``WAGTAIL_MEETINGS_<NAME>`` in the Django settings; the README
+documents each one.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULTS = {
+    # Dotted path to a callable ``(user) -> bool`` that decides membership.
+    "MEMBERSHIP_CHECK": "wagtail_meetings.access.in_members_group",
+    # The group that the default membership check looks for.
+    "MEMBERS_GROUP": "Members",
+    # The template that the app's templates extend.
+    "BASE_TEMPLATE": "base.html",
+    # Upper bound for a call's capacity (the organiser included).
+    "MAX_CAPACITY": 8,
+    # Calls per page on the board.
+    "PAGE_SIZE": 20,
+    # ISO country code of the towns that ``meetings_load_places`` imports.
+    "COUNTRY": "NL",
+    # Maximum length of member-written texts.
+    "MAX_DESCRIPTION_LENGTH": 2000,
+    "MAX_NOTE_LENGTH": 500,
+}
+
+
+class AppSettings:
+    prefix = "WAGTAIL_MEETINGS_"
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, self.prefix + name, DEFAULTS[name])
+
+    @property
+    def membership_check(self):
+        check = self.MEMBERSHIP_CHECK
+        return import_string(check) if isinstance(check, str) else check
+
+
+app_settings = AppSettings()

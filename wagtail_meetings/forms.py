@@ -1,0 +1,297 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .conf import app_settings
+from .models import Call, MemberProfile, Place, Registration
+from .models.places import normalise_name
+from .text import PlainTextField
+
+
+class PlaceField(forms.CharField):
+    """A town typed as text and matched on the server (no JavaScript needed).
+
+    Diacritics, case and alternate names do not matter; where several towns
+    share a name, the member adds the province in brackets.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Place):
+            return value.label
+        if isinstance(value, int):
+            place = Place.objects.filter(pk=value).first()
+            return place.label if place else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        name, _sep, province = text.partition("(")
+        places = list(Place.objects.matching(name))
+        if len(places) > 1 and province:
+            wanted = normalise_name(province.rstrip(")"))
+            places = [p for p in places if normalise_name(p.province) == wanted] or places
+        if not places:
+            raise ValidationError(
+                _(
+                    "We do not know a town called “%(name)s”. Check the spelling, "
+                    "or choose a larger town nearby."
+                ),
+                params={"name": text},
+                code="unknown_place",
+            )
+        if len(places) > 1:
+            raise ValidationError(
+                _(
+                    "There is more than one town called “%(name)s”. Add the province, "
+                    "for example “%(example)s”."
+                ),
+                params={"name": name.strip(), "example": places[0].label},
+                code="ambiguous_place",
+            )
+        return places[0]
+
+
+class CallForm(forms.ModelForm):
+    """Posting, editing and organising again a call."""
+
+    DATE_FIXED = "fixed"
+    DATE_LATER = "later"
+
+    title = PlainTextField(label=_("Title"), max_length=100)
+    description = PlainTextField(
+        label=_("What do you have in mind?"),
+        multiline=True,
+        help_text=_("Plain text. Members see this on the board."),
+    )
+    activities = forms.MultipleChoiceField(
+        label=_("Activities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_activities = PlainTextField(
+        label=_("Another activity"),
+        required=False,
+        max_length=100,
+        help_text=_("Separate several activities with commas."),
+    )
+    place = PlaceField(label=_("Town"), help_text=_("A town, not an address."))
+    meeting_point = PlainTextField(
+        label=_("Meeting point"),
+        max_length=200,
+        help_text=_(
+            "The exact spot, for example “at the entrance of the Centraal Museum”. "
+            "Only members you accept see it."
+        ),
+    )
+    date_mode = forms.ChoiceField(
+        label=_("When"),
+        choices=[
+            (DATE_FIXED, _("On a set date and time")),
+            (DATE_LATER, _("To be agreed with the members who sign up")),
+        ],
+        initial=DATE_FIXED,
+        widget=forms.RadioSelect,
+    )
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    recognition = PlainTextField(
+        label=_("How will the group recognise each other?"),
+        required=False,
+        max_length=200,
+        help_text=_("For example “I will wear a yellow scarf”."),
+    )
+    accessibility_notes = PlainTextField(
+        label=_("Accessibility notes"), required=False, max_length=300
+    )
+    capacity = forms.IntegerField(
+        label=_("How many members can join you?"),
+        min_value=2,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "description",
+            "audience",
+            "place",
+            "venue_kind",
+            "public_place_confirmed",
+            "meeting_point",
+            "duration_minutes",
+            "recognition",
+            "step_free",
+            "quiet_place",
+            "accessibility_notes",
+            "may_leave_early",
+            "capacity",
+        ]
+        widgets = {
+            "audience": forms.RadioSelect,
+            "venue_kind": forms.RadioSelect,
+        }
+        labels = {
+            "audience": _("Who is it for?"),
+            "venue_kind": _("What kind of place?"),
+            "public_place_confirmed": _(
+                "I confirm that we meet in a neutral, public place — not at someone’s home."
+            ),
+            "duration_minutes": _("Expected duration"),
+            "step_free": _("Step-free access"),
+            "quiet_place": _("A quiet place"),
+            "may_leave_early": _("Members may leave early without explaining"),
+        }
+
+    def __init__(self, *args, suggested_activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        maximum = app_settings.MAX_CAPACITY
+        capacity = self.fields["capacity"]
+        capacity.max_value = maximum
+        capacity.validators.append(
+            MaxValueValidator(
+                maximum, message=_("At most %(limit_value)s members can join a meeting.")
+            )
+        )
+        capacity.widget.attrs.update({"min": 2, "max": maximum})
+        capacity.help_text = _("Between 2 and %(max)s.") % {"max": maximum}
+        self.fields["description"].validators.append(
+            MaxLengthValidator(app_settings.MAX_DESCRIPTION_LENGTH)
+        )
+        self.fields["audience"].choices = self.fields["audience"].choices[1:]
+        self.fields["venue_kind"].choices = self.fields["venue_kind"].choices[1:]
+        self.fields["duration_minutes"].choices = [("", _("I don’t know yet"))] + list(
+            self.fields["duration_minutes"].choices
+        )[1:]
+        self.fields["public_place_confirmed"].required = True
+        current = []
+        if self.instance.pk or kwargs.get("initial", {}).get("activities"):
+            current = self.initial.get("activities") or [
+                tag.name for tag in self.instance.activities.all()
+            ]
+        names = list(dict.fromkeys([*suggested_activities, *current]))
+        self.fields["activities"].choices = [(name, name) for name in names]
+        if self.instance.pk:
+            self.initial["activities"] = current
+            starts_at = self.instance.starts_at
+            if starts_at:
+                local = timezone.localtime(starts_at)
+                self.initial.update(date=local.date(), time=local.time().replace(second=0))
+            else:
+                self.initial["date_mode"] = self.DATE_LATER
+
+    def clean_public_place_confirmed(self):
+        if not self.cleaned_data.get("public_place_confirmed"):
+            raise ValidationError(
+                _("Meetings always take place in a neutral, public place. Please confirm this."),
+                code="public_place",
+            )
+        return True
+
+    def clean(self):
+        cleaned = super().clean()
+        names = list(cleaned.get("activities") or [])
+        for extra in (cleaned.get("other_activities") or "").split(","):
+            extra = " ".join(extra.split())[:100]
+            if extra and extra.casefold() not in {n.casefold() for n in names}:
+                names.append(extra)
+        if not names and "activities" not in self.errors:
+            self.add_error(
+                "activities", ValidationError(_("Choose or type at least one activity."))
+            )
+        cleaned["activity_names"] = names
+        cleaned["starts_at"] = self._clean_starts_at(cleaned)
+        return cleaned
+
+    def _clean_starts_at(self, cleaned):
+        if cleaned.get("date_mode") != self.DATE_FIXED:
+            return None
+        date, time = cleaned.get("date"), cleaned.get("time")
+        if "date" in self.errors or "time" in self.errors:
+            return None
+        if date is None:
+            self.add_error("date", _("Enter the date, or choose “to be agreed”."))
+        if time is None:
+            self.add_error("time", _("Enter the time, or choose “to be agreed”."))
+        if date is None or time is None:
+            return None
+        starts_at = timezone.make_aware(datetime.datetime.combine(date, time))
+        if starts_at <= timezone.now():
+            self.add_error("date", _("Choose a date and time in the future."))
+            return None
+        return starts_at
+
+    def save(self, commit=True):
+        call = super().save(commit=False)
+        call.starts_at = self.cleaned_data["starts_at"]
+        call.activities.set(self.cleaned_data["activity_names"])
+        if commit:
+            call.save()
+        return call
+
+
+class SignUpForm(forms.ModelForm):
+    note = PlainTextField(
+        label=_("A short note to the organiser (optional)"),
+        multiline=True,
+        required=False,
+        help_text=_("Only the organiser reads this. You don’t have to explain anything."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].max_length = app_settings.MAX_NOTE_LENGTH
+        self.fields["note"].validators.append(MaxLengthValidator(app_settings.MAX_NOTE_LENGTH))
+        self.fields["note"].widget.attrs["rows"] = 3
+
+
+class ProfileForm(forms.ModelForm):
+    display_name = PlainTextField(
+        label=_("Your name on the board"),
+        max_length=60,
+        help_text=_("How other members see you. A first name or a pseudonym is fine."),
+    )
+    home_place = PlaceField(
+        label=_("Home town (optional)"),
+        required=False,
+        help_text=_("A town, never an address. Used to show meetings near you."),
+    )
+
+    class Meta:
+        model = MemberProfile
+        fields = ["display_name", "role", "home_place"]
+        widgets = {"role": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = self.fields["role"].choices[1:]
+
+
+class WelcomeForm(ProfileForm):
+    """The first visit: a name, a role, and the house rules accepted."""
+
+    accept_house_rules = forms.BooleanField(
+        label=_("I have read the house rules and I will keep to them."),
+        error_messages={"required": _("Please accept the house rules to take part.")},
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = ["display_name", "role"]

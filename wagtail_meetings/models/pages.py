@@ -1,0 +1,166 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from ..access import gate, make_private
+from ..conf import app_settings
+
+
+class MeetingsBoardMixin(RoutablePageMixin, models.Model):
+    """The board's behaviour, for a page type of the host site's own if it needs one.
+
+    Every route goes through :meth:`serve`, which lets members in and gives
+    everyone else a login redirect or an explanation; subclasses add routes
+    with ``@path`` and call the view functions in ``wagtail_meetings.views``.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    house_rules = RichTextField(
+        _("house rules"),
+        help_text=_("Members accept these before they post or sign up for the first time."),
+    )
+    safety_tips = RichTextField(
+        _("safety tips"),
+        blank=True,
+        help_text=_("Shown beside the call form and on every call."),
+    )
+    non_member_message = RichTextField(
+        _("message for logged-in non-members"),
+        blank=True,
+        help_text=_("Explains why the board is for members only and how to become one."),
+    )
+    suggested_activities = models.TextField(
+        _("suggested activities"),
+        blank=True,
+        help_text=_("One per line, for example “walk”, “coffee”, “museum”."),
+    )
+    default_capacity = models.PositiveSmallIntegerField(
+        _("default number of places"), default=4, validators=[MinValueValidator(2)]
+    )
+
+    # Page privacy may narrow the board to some groups; the membership gate
+    # always applies as well, so password and "any logged-in user" add nothing.
+    private_page_options = ["groups"]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def activity_suggestions(self):
+        return [line.strip() for line in self.suggested_activities.splitlines() if line.strip()]
+
+    def serve(self, request, *args, **kwargs):
+        refused = gate(request, self)
+        if refused is not None:
+            return make_private(refused)
+        return make_private(super().serve(request, *args, **kwargs))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["board"] = self
+        context["meetings_base_template"] = app_settings.BASE_TEMPLATE
+        return context
+
+    def render_not_member(self, request):
+        context = self.get_context(request)
+        return TemplateResponse(request, "wagtail_meetings/not_member.html", context, status=403)
+
+    def get_preview_template(self, request, mode_name):
+        # Editors preview their own texts; member content is never rendered here.
+        return "wagtail_meetings/board_preview.html"
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+    # Routes: thin delegates to the view functions, one per member action.
+
+    @path("", name="list")
+    def board(self, request):
+        return views.board.call_list(request, self)
+
+    @path("call/<int:call_id>/", name="call")
+    def call(self, request, call_id):
+        return views.board.call_detail(request, self, call_id)
+
+    @path("new/", name="post")
+    def post_call(self, request):
+        return views.calls.post_call(request, self)
+
+    @path("call/<int:call_id>/edit/", name="edit")
+    def edit_call(self, request, call_id):
+        return views.calls.edit_call(request, self, call_id)
+
+    @path("call/<int:call_id>/again/", name="again")
+    def organise_again(self, request, call_id):
+        return views.calls.organise_again(request, self, call_id)
+
+    @path("call/<int:call_id>/cancel/", name="cancel")
+    def cancel_call(self, request, call_id):
+        return views.calls.cancel_call(request, self, call_id)
+
+    @path("call/<int:call_id>/close/", name="close")
+    def close_call(self, request, call_id):
+        return views.calls.close_call(request, self, call_id)
+
+    @path("call/<int:call_id>/reopen/", name="reopen")
+    def reopen_call(self, request, call_id):
+        return views.calls.reopen_call(request, self, call_id)
+
+    @path("call/<int:call_id>/sign-up/", name="sign_up")
+    def sign_up(self, request, call_id):
+        return views.registrations.sign_up(request, self, call_id)
+
+    @path("call/<int:call_id>/withdraw/", name="withdraw")
+    def withdraw(self, request, call_id):
+        return views.registrations.withdraw(request, self, call_id)
+
+    @path("sign-up/<int:registration_id>/accept/", name="accept")
+    def accept(self, request, registration_id):
+        return views.registrations.accept(request, self, registration_id)
+
+    @path("sign-up/<int:registration_id>/decline/", name="decline")
+    def decline(self, request, registration_id):
+        return views.registrations.decline(request, self, registration_id)
+
+    @path("mine/", name="mine")
+    def my_meetings(self, request):
+        return views.members.my_meetings(request, self)
+
+    @path("welcome/", name="welcome")
+    def welcome(self, request):
+        return views.members.welcome(request, self)
+
+    @path("profile/", name="profile")
+    def profile(self, request):
+        return views.members.profile(request, self)
+
+
+
+class MeetingsBoardPage(MeetingsBoardMixin, Page):
+    """The members-only meetings board."""
+
+    template = "wagtail_meetings/board.html"
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("house_rules"),
+        FieldPanel("safety_tips"),
+        FieldPanel("non_member_message"),
+        MultiFieldPanel(
+            [FieldPanel("suggested_activities"), FieldPanel("default_capacity")],
+            heading=_("Defaults for new calls"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("meetings board")
+        verbose_name_plural = _("meetings boards")
+
+
+from .. import views  # noqa: E402  (the views import the models)

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PEER = "peer", _("Peer (I have a dissociative disorder myself)")
+    RELATIVE = "relative", _("Relative (someone close to me has one)")
+    BOTH = "both", _("Both")
+
+
+class MemberProfile(models.Model):
+    """How a member appears on the board; a pseudonym is fine."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings_profile"
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        help_text=_("How other members see you. A first name or a pseudonym is fine."),
+    )
+    role = models.CharField(_("I take part as"), max_length=10, choices=Role.choices)
+    home_place = models.ForeignKey(
+        "wagtail_meetings.Place",
+        verbose_name=_("home town"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    house_rules_accepted_at = models.DateTimeField(_("house rules accepted at"), null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def has_accepted_house_rules(self):
+        return self.house_rules_accepted_at is not None
+
+
+def display_name_of(user):
+    """The name other members see; never the account's username or e-mail address."""
+    profile = getattr(user, "meetings_profile", None) if user is not None else None
+    if profile is None or not profile.display_name:
+        return _("a member")
+    return profile.display_name

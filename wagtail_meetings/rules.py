@@ -1,0 +1,229 @@
+"""The rules of signing up and organising, in one place.
+
+Views and the admin call these functions; they lock the call row, check the
+allowed transitions and capacity, and raise :class:`RuleError` with a message
+meant for the member when something is not possible. Repeating an action that
+already happened (a double click) is harmless and changes nothing.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Call, CallStatus, Registration, RegistrationStatus
+
+R = RegistrationStatus
+C = CallStatus
+
+REGISTRATION_TRANSITIONS = {
+    R.PENDING: {R.ACCEPTED, R.DECLINED, R.WITHDRAWN},
+    R.ACCEPTED: {R.WITHDRAWN, R.DECLINED},
+    R.DECLINED: set(),
+    R.WITHDRAWN: {R.PENDING},
+}
+
+CALL_TRANSITIONS = {
+    C.OPEN: {C.FULL, C.CLOSED, C.CANCELLED},
+    C.FULL: {C.OPEN, C.CLOSED, C.CANCELLED},
+    C.CLOSED: {C.OPEN, C.FULL, C.CANCELLED},
+    C.CANCELLED: set(),
+}
+
+
+class RuleError(Exception):
+    """Something a member asked for is not possible; ``message`` says why, kindly."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _move_registration(registration, status):
+    if status not in REGISTRATION_TRANSITIONS[registration.status]:
+        raise RuleError(_("This sign-up cannot be changed that way any more."))
+    registration.status = status
+    registration.save(update_fields=["status", "updated_at"])
+
+
+def _move_call(call, status, **fields):
+    if status not in CALL_TRANSITIONS[call.status]:
+        raise RuleError(_("This call cannot be changed that way any more."))
+    call.status = status
+    for name, value in fields.items():
+        setattr(call, name, value)
+    call.save(update_fields=["status", "updated_at", *fields])
+
+
+def _locked(call):
+    """The call, re-read with its row locked until the transaction ends.
+
+    On PostgreSQL this is a row lock; SQLite has none, so sites on SQLite open
+    transactions as IMMEDIATE, which serialises writers instead.
+    """
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+def accepted_count(call):
+    return call.registrations.filter(status=R.ACCEPTED).count()
+
+
+def _settle_fullness(call):
+    """Keep "full" in step with the accepted sign-ups (never promotes anyone)."""
+    taken = accepted_count(call)
+    if call.status == C.OPEN and taken >= call.capacity:
+        _move_call(call, C.FULL)
+    elif call.status == C.FULL and taken < call.capacity:
+        _move_call(call, C.OPEN)
+
+
+def _refuse_if_over(call):
+    if call.status == C.CANCELLED:
+        raise RuleError(_("This meeting has been cancelled."))
+    if call.is_past:
+        raise RuleError(_("This meeting has already taken place."))
+
+
+def sign_up_refusal(call, member):
+    """Why ``member`` cannot sign up for ``call`` now, or ``None`` if they can."""
+    if call.organiser_id == member.pk:
+        return _("This is your own call.")
+    if call.hidden:
+        return _("This call is not available.")
+    if call.status == C.CANCELLED:
+        return _("This meeting has been cancelled.")
+    if call.is_past:
+        return _("This meeting has already taken place.")
+    if call.status == C.CLOSED:
+        return _("The organiser has closed sign-ups for this meeting.")
+    return None
+
+
+@transaction.atomic
+def sign_up(call, member, note=""):
+    """Sign ``member`` up for ``call``; returns the registration.
+
+    Signing up for a full call is allowed: the organiser may accept the member
+    when a place frees up.
+    """
+    call = _locked(call)
+    refusal = sign_up_refusal(call, member)
+    if refusal:
+        raise RuleError(refusal)
+    registration = (
+        Registration.objects.select_for_update().filter(call=call, member=member).first()
+    )
+    if registration is None:
+        try:
+            with transaction.atomic():
+                return Registration.objects.create(call=call, member=member, note=note)
+        except IntegrityError:
+            # The same member's other tab got there first.
+            return Registration.objects.get(call=call, member=member)
+    if registration.status in (R.PENDING, R.ACCEPTED):
+        return registration
+    if registration.status == R.DECLINED:
+        raise RuleError(_("The organiser could not take you along this time."))
+    registration.note = note
+    registration.save(update_fields=["note"])
+    _move_registration(registration, R.PENDING)
+    return registration
+
+
+@transaction.atomic
+def withdraw(call, member):
+    """Withdraw ``member``'s sign-up; always possible while the meeting is ahead."""
+    call = _locked(call)
+    registration = (
+        Registration.objects.select_for_update().filter(call=call, member=member).first()
+    )
+    if registration is None or registration.status in (R.WITHDRAWN, R.DECLINED):
+        return registration
+    if call.is_past:
+        raise RuleError(_("This meeting has already taken place."))
+    _move_registration(registration, R.WITHDRAWN)
+    _settle_fullness(call)
+    return registration
+
+
+@transaction.atomic
+def accept(registration):
+    """The organiser accepts a pending sign-up, if a place is free."""
+    call = _locked(registration.call)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == R.ACCEPTED:
+        return registration
+    _refuse_if_over(call)
+    if registration.status != R.PENDING:
+        raise RuleError(_("This member is no longer signed up."))
+    if accepted_count(call) >= call.capacity:
+        raise RuleError(
+            _("All places are taken. You can accept someone when a place frees up.")
+        )
+    _move_registration(registration, R.ACCEPTED)
+    _settle_fullness(call)
+    return registration
+
+
+@transaction.atomic
+def decline(registration):
+    """The organiser says "not this time" to a sign-up (also after accepting it)."""
+    call = _locked(registration.call)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == R.DECLINED:
+        return registration
+    _refuse_if_over(call)
+    if registration.status == R.WITHDRAWN:
+        raise RuleError(_("This member is no longer signed up."))
+    _move_registration(registration, R.DECLINED)
+    _settle_fullness(call)
+    return registration
+
+
+@transaction.atomic
+def cancel(call):
+    """The organiser cancels the meeting; sign-ups keep their status for the record."""
+    call = _locked(call)
+    if call.status == C.CANCELLED:
+        return call
+    if call.is_past:
+        raise RuleError(_("This meeting has already taken place."))
+    _move_call(call, C.CANCELLED, cancelled_at=timezone.now())
+    return call
+
+
+@transaction.atomic
+def close(call):
+    """The organiser stops taking sign-ups; those already in stay in."""
+    call = _locked(call)
+    if call.status == C.CLOSED:
+        return call
+    _refuse_if_over(call)
+    _move_call(call, C.CLOSED)
+    return call
+
+
+@transaction.atomic
+def reopen(call):
+    call = _locked(call)
+    if call.status in (C.OPEN, C.FULL):
+        return call
+    _refuse_if_over(call)
+    _move_call(call, C.FULL if accepted_count(call) >= call.capacity else C.OPEN)
+    return call
+
+
+@transaction.atomic
+def save_changes(form):
+    """Save the organiser's edit of their call; capacity may not drop below who is in."""
+    call = _locked(form.instance)
+    _refuse_if_over(call)
+    taken = accepted_count(call)
+    if form.cleaned_data["capacity"] < taken:
+        raise RuleError(
+            _("%(count)s members are already in; the number of places cannot be lower.")
+            % {"count": taken}
+        )
+    form.instance.status = call.status
+    saved = form.save()
+    _settle_fullness(saved)
+    return saved

@@ -1,0 +1,86 @@
+"""What the member views share: the viewer's profile, the house-rules step, lookups."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from .. import rules
+from ..models import Call, MemberProfile
+
+
+def profile_of(request):
+    """The member's profile, or ``None`` before their first visit; once per request."""
+    if not hasattr(request, "_meetings_profile"):
+        request._meetings_profile = (
+            MemberProfile.objects.filter(user=request.user).select_related("home_place").first()
+        )
+    return request._meetings_profile
+
+
+def board_url(request, board, name="list", *args):
+    base = board.get_url(request)
+    if not base.endswith("/"):
+        base += "/"
+    return base + board.reverse_subpage(name, args=args)
+
+
+def safe_next(request, board, fallback_name="list"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return board_url(request, board, fallback_name)
+
+
+def house_rules_required(view):
+    """Send a member to the welcome step before their first call or sign-up."""
+
+    @wraps(view)
+    def wrapper(request, board, *args, **kwargs):
+        profile = profile_of(request)
+        if profile is None or not profile.has_accepted_house_rules:
+            back = request.get_full_path()
+            if request.method == "POST" and "call_id" in kwargs:
+                back = board_url(request, board, "call", kwargs["call_id"])
+            query = urlencode({"next": back})
+            return redirect(f"{board_url(request, board, 'welcome')}?{query}")
+        return view(request, board, *args, **kwargs)
+
+    return wrapper
+
+
+def call_for_member(user, call_id, queryset=None):
+    """A call the member may see: any visible call, or their own even when hidden.
+
+    Unknown ids and other members' hidden calls are both a plain 404, so that
+    their existence does not leak.
+    """
+    queryset = queryset if queryset is not None else Call.objects.all()
+    call = queryset.filter(pk=call_id).first()
+    if call is None or (call.hidden and call.organiser_id != user.pk):
+        raise Http404
+    return call
+
+
+def own_call(user, call_id, queryset=None):
+    """A call the member organises; anyone else's is a 404."""
+    queryset = queryset if queryset is not None else Call.objects.all()
+    call = queryset.filter(pk=call_id, organiser=user).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def apply_rule(request, action, *args, done):
+    """Run a rule; tell the member it worked, or kindly why it did not."""
+    try:
+        result = action(*args)
+    except rules.RuleError as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(request, done)
+    return result
