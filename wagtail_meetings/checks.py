@@ -37,20 +37,22 @@ def check_settings(app_configs, **kwargs):
         except ImportError:
             errors.append(
                 Error(
-                    f"WAGTAIL_MEETINGS_MEMBERSHIP_CHECK points to '{check}', which cannot be imported.",
+                    f"WAGTAIL_MEETINGS_MEMBERSHIP_CHECK is '{check}', which cannot be imported.",
                     id="wagtail_meetings.E002",
                 )
             )
     maximum = app_settings.MAX_CAPACITY
     if not isinstance(maximum, int) or maximum < 2:
         errors.append(
-            Error("WAGTAIL_MEETINGS_MAX_CAPACITY must be a whole number of 2 or more.",
-                  id="wagtail_meetings.E003")
+            Error(
+                "WAGTAIL_MEETINGS_MAX_CAPACITY must be a whole number of 2 or more.",
+                id="wagtail_meetings.E003",
+            )
         )
     if not getattr(settings, "LOGIN_URL", None):
         errors.append(
             Warning(
-                "LOGIN_URL is not set: anonymous visitors of the board cannot be sent to a login page.",
+                "LOGIN_URL is not set: anonymous visitors cannot be sent to a login page.",
                 id="wagtail_meetings.W001",
             )
         )

@@ -10,6 +10,7 @@ from .places import Place, PlaceName
 from .profiles import MemberProfile, Role, display_name_of
 from .registrations import Registration, RegistrationStatus
 
+# isort: split
 # Last: the page module imports the views, which use the models above.
 from .pages import MeetingsBoardMixin, MeetingsBoardPage  # noqa: E402
 

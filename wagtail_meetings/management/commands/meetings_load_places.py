@@ -39,7 +39,7 @@ def latin(name):
 
 
 class Command(BaseCommand):
-    help = "Load the towns of a country (default: the WAGTAIL_MEETINGS_COUNTRY setting) from GeoNames."
+    help = "Load the towns of a country (default: WAGTAIL_MEETINGS_COUNTRY) from GeoNames."
 
     def add_arguments(self, parser):
         parser.add_argument("--country", default=None, help="ISO code, for example NL or BE.")
@@ -76,7 +76,8 @@ class Command(BaseCommand):
                     setattr(place, key, value)
                 updated += 1
             existing[town["geonameid"]] = place
-            folded = {normalise_name(n) for n in [name, town["name"], *town.get("alternatenames", [])] if latin(n)}
+            candidates = [name, town["name"], *town.get("alternatenames", [])]
+            folded = {normalise_name(n) for n in candidates if latin(n)}
             names.append((place, folded - {""}))
         Place.objects.bulk_create([p for p in existing.values() if p.pk is None], batch_size=500)
         Place.objects.bulk_update(

@@ -1,0 +1,59 @@
+# The two commands that do everything: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ADDR ?= 127.0.0.1:8000
+
+.PHONY: demo test test-sqlite test-postgres lint check messages dist clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,example]"
+	touch $@
+
+## demo: serve the seeded example site on SQLite at http://127.0.0.1:8000/
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Starting the task worker and the web server on http://$(DEMO_ADDR)/ (Ctrl+C stops both)."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-startup-delay & \
+	$(BIN)/python manage.py runserver $(DEMO_ADDR)
+
+## test: the whole suite: checks, SQLite, and PostgreSQL when MEETINGS_TEST_POSTGRES is set
+test: $(VENV)/.installed check test-sqlite test-postgres
+
+check: $(VENV)/.installed
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+
+test-sqlite: $(VENV)/.installed
+	@echo "== test suite on SQLite"
+	env -u MEETINGS_TEST_POSTGRES $(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.installed
+	@if [ -n "$$MEETINGS_TEST_POSTGRES" ]; then \
+		echo "== test suite on PostgreSQL"; \
+		$(BIN)/python -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true but MEETINGS_TEST_POSTGRES is not set: PostgreSQL is required in CI." >&2; exit 1; \
+	else \
+		echo "== PostgreSQL run skipped: set MEETINGS_TEST_POSTGRES=postgresql://user@host:port/name to add it."; \
+	fi
+
+## messages: refresh and compile the Dutch catalogue
+messages: $(VENV)/.installed
+	cd wagtail_meetings && ../$(BIN)/django-admin makemessages -l nl --no-obsolete
+	cd wagtail_meetings && ../$(BIN)/django-admin compilemessages -l nl
+
+## dist: build the sdist and the wheel into dist/
+dist: $(VENV)/.installed
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info .pytest_cache .ruff_cache
