@@ -14,7 +14,7 @@ DEFAULTS = {
     "MEMBERS_GROUP": "Members",
     # The template that the app's templates extend.
     "BASE_TEMPLATE": "base.html",
-    # Upper bound for a call's capacity (the organiser included).
+    # The most places a call may offer to members joining the organiser.
     "MAX_CAPACITY": 8,
     # Calls per page on the board.
     "PAGE_SIZE": 20,

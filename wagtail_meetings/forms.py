@@ -40,6 +40,10 @@ class PlaceField(forms.CharField):
         if len(places) > 1 and province:
             wanted = normalise_name(province.rstrip(")"))
             places = [p for p in places if normalise_name(p.province) == wanted] or places
+        if len(places) > 1:
+            # "Hoorn" means Hoorn, not Den Hoorn, whose alternate names include it.
+            named = [p for p in places if normalise_name(p.name) == normalise_name(name)]
+            places = named or places
         if not places:
             raise ValidationError(
                 _(
@@ -66,6 +70,16 @@ class CallForm(forms.ModelForm):
 
     DATE_FIXED = "fixed"
     DATE_LATER = "later"
+    REQUIRED_MESSAGES = {
+        "title": _("Enter a title for your call."),
+        "description": _("Describe what you have in mind."),
+        "audience": _("Choose who the meeting is for."),
+        "place": _("Enter the town where you will meet."),
+        "venue_kind": _("Choose the kind of place."),
+        "meeting_point": _("Enter the meeting point."),
+        "date_mode": _("Choose a set date or “to be agreed”."),
+        "capacity": _("Enter how many members can join you."),
+    }
 
     title = PlainTextField(label=_("Title"), max_length=100)
     description = PlainTextField(
@@ -178,6 +192,10 @@ class CallForm(forms.ModelForm):
             self.fields["duration_minutes"].choices
         )[1:]
         self.fields["public_place_confirmed"].required = True
+        # Chosen from the list or typed in "another activity": one is needed.
+        self.fields["activities"].optional_label = False
+        for name, message in self.REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         current = []
         if self.instance.pk or kwargs.get("initial", {}).get("activities"):
             current = self.initial.get("activities") or [
@@ -246,7 +264,7 @@ class CallForm(forms.ModelForm):
 
 class SignUpForm(forms.ModelForm):
     note = PlainTextField(
-        label=_("A short note to the organiser (optional)"),
+        label=_("A short note to the organiser"),
         multiline=True,
         required=False,
         help_text=_("Only the organiser reads this. You don’t have to explain anything."),
@@ -270,7 +288,7 @@ class ProfileForm(forms.ModelForm):
         help_text=_("How other members see you. A first name or a pseudonym is fine."),
     )
     home_place = PlaceField(
-        label=_("Home town (optional)"),
+        label=_("Home town"),
         required=False,
         help_text=_("A town, never an address. Used to show meetings near you."),
     )
@@ -283,6 +301,12 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = self.fields["role"].choices[1:]
+        self.fields["display_name"].error_messages["required"] = _(
+            "Enter the name other members will see."
+        )
+        self.fields["role"].error_messages["required"] = _(
+            "Choose whether you take part as a peer, a relative or both."
+        )
 
 
 class WelcomeForm(ProfileForm):

@@ -94,9 +94,11 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [SITE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static_collected"
+STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = SITE_DIR / "media"
 

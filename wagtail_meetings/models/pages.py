@@ -1,5 +1,7 @@
+from django.core.handlers.exception import response_for_exception
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -58,7 +60,12 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
         refused = gate(request, self)
         if refused is not None:
             return make_private(refused)
-        return make_private(super().serve(request, *args, **kwargs))
+        try:
+            response = super().serve(request, *args, **kwargs)
+        except Http404 as exc:
+            # Whether a call exists differs per member: "not found" stays private too.
+            response = response_for_exception(request, exc)
+        return make_private(response)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -31,7 +31,7 @@ PROVINCES = {
 }
 
 # GeoNames names a few towns in English; members use the local name.
-LOCAL_NAMES = {"NL": {"The Hague": "Den Haag"}}
+LOCAL_NAMES = {"NL": {"The Hague": "Den Haag", "Almere Stad": "Almere"}}
 
 
 def latin(name):
