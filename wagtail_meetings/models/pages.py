@@ -81,6 +81,11 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
         # Editors preview their own texts; member content is never rendered here.
         return "wagtail_meetings/board_preview.html"
 
+    def serve_preview(self, request, mode_name):
+        # RoutablePageMixin would preview the "" route, the list of calls: render
+        # the preview template instead (Page's own preview, skipping the routing).
+        return make_private(super(RoutablePageMixin, self).serve_preview(request, mode_name))
+
     def get_sitemap_urls(self, request=None):
         return []
 
