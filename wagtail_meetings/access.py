@@ -24,9 +24,7 @@ def in_members_group(user):
 
 
 def is_member(user):
-    return bool(
-        user.is_authenticated and user.is_active and app_settings.membership_check(user)
-    )
+    return bool(user.is_authenticated and user.is_active and app_settings.membership_check(user))
 
 
 def make_private(response):

@@ -79,6 +79,10 @@ class CallForm(forms.ModelForm):
         "meeting_point": _("Enter the meeting point."),
         "date_mode": _("Choose a set date or “to be agreed”."),
         "capacity": _("Enter how many members can join you."),
+        # The field is required, so this is the message an unticked box gets.
+        "public_place_confirmed": _(
+            "Meetings always take place in a neutral, public place. Please confirm this."
+        ),
     }
 
     title = PlainTextField(label=_("Title"), max_length=100)
@@ -212,14 +216,6 @@ class CallForm(forms.ModelForm):
             else:
                 self.initial["date_mode"] = self.DATE_LATER
 
-    def clean_public_place_confirmed(self):
-        if not self.cleaned_data.get("public_place_confirmed"):
-            raise ValidationError(
-                _("Meetings always take place in a neutral, public place. Please confirm this."),
-                code="public_place",
-            )
-        return True
-
     def clean(self):
         cleaned = super().clean()
         names = list(cleaned.get("activities") or [])
@@ -312,6 +308,8 @@ class ProfileForm(forms.ModelForm):
 class WelcomeForm(ProfileForm):
     """The first visit: a name, a role, and the house rules accepted."""
 
+    # Not asked here: the welcome step does not save it (the profile page does).
+    home_place = None
     accept_house_rules = forms.BooleanField(
         label=_("I have read the house rules and I will keep to them."),
         error_messages={"required": _("Please accept the house rules to take part.")},

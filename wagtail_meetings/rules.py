@@ -109,9 +109,7 @@ def sign_up(call, member, note=""):
     refusal = sign_up_refusal(call, member)
     if refusal:
         raise RuleError(refusal)
-    registration = (
-        Registration.objects.select_for_update().filter(call=call, member=member).first()
-    )
+    registration = Registration.objects.select_for_update().filter(call=call, member=member).first()
     if registration is None:
         try:
             with transaction.atomic():
@@ -133,9 +131,7 @@ def sign_up(call, member, note=""):
 def withdraw(call, member):
     """Withdraw ``member``'s sign-up; always possible while the meeting is ahead."""
     call = _locked(call)
-    registration = (
-        Registration.objects.select_for_update().filter(call=call, member=member).first()
-    )
+    registration = Registration.objects.select_for_update().filter(call=call, member=member).first()
     if registration is None or registration.status in (R.WITHDRAWN, R.DECLINED):
         return registration
     if call.is_past:
@@ -156,9 +152,7 @@ def accept(registration):
     if registration.status != R.PENDING:
         raise RuleError(_("This member is no longer signed up."))
     if accepted_count(call) >= call.capacity:
-        raise RuleError(
-            _("All places are taken. You can accept someone when a place frees up.")
-        )
+        raise RuleError(_("All places are taken. You can accept someone when a place frees up."))
     _move_registration(registration, R.ACCEPTED)
     _settle_fullness(call)
     return registration

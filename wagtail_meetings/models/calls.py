@@ -65,11 +65,7 @@ class CallQuerySet(models.QuerySet):
 
     def listed(self, now=None):
         """What the board lists: visible, upcoming calls that are open or full."""
-        return (
-            self.visible()
-            .upcoming(now)
-            .filter(status__in=[CallStatus.OPEN, CallStatus.FULL])
-        )
+        return self.visible().upcoming(now).filter(status__in=[CallStatus.OPEN, CallStatus.FULL])
 
     def soonest_first(self):
         return self.order_by(F("starts_at").asc(nulls_last=True), "-created_at", "pk")

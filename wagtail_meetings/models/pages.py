@@ -152,7 +152,6 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
         return views.members.profile(request, self)
 
 
-
 class MeetingsBoardPage(MeetingsBoardMixin, Page):  # noqa: DJ008 (Page has __str__)
     """The members-only meetings board."""
 

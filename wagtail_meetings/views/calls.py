@@ -9,21 +9,9 @@ from .. import rules
 from ..forms import CallForm
 from .common import apply_rule, board_url, house_rules_required, own_call
 
-COPIED_FIELDS = [
-    "title",
-    "description",
-    "audience",
-    "place",
-    "venue_kind",
-    "meeting_point",
-    "duration_minutes",
-    "recognition",
-    "step_free",
-    "quiet_place",
-    "accessibility_notes",
-    "may_leave_early",
-    "capacity",
-]
+# Organising again copies the call but for its date; the organiser confirms the
+# public place anew.
+COPIED_FIELDS = [name for name in CallForm.Meta.fields if name != "public_place_confirmed"]
 
 
 def _render_form(request, board, form, *, mode, call=None):

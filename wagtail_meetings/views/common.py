@@ -44,8 +44,10 @@ def house_rules_required(view):
         profile = profile_of(request)
         if profile is None or not profile.has_accepted_house_rules:
             back = request.get_full_path()
-            if request.method == "POST" and "call_id" in kwargs:
-                back = board_url(request, board, "call", kwargs["call_id"])
+            # The routes pass call_id by position; a POST-only URL is no place to return to.
+            call_id = kwargs.get("call_id", args[0] if args else None)
+            if request.method == "POST" and call_id is not None:
+                back = board_url(request, board, "call", call_id)
             query = urlencode({"next": back})
             return redirect(f"{board_url(request, board, 'welcome')}?{query}")
         return view(request, board, *args, **kwargs)

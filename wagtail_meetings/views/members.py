@@ -42,9 +42,7 @@ def my_meetings(request, board):
         "earlier_calls": mine.exclude(pk__in=coming.values("pk"))
         .select_related("place")
         .order_by("-created_at")[:EARLIER_SHOWN],
-        "earlier_sign_ups": sign_ups.exclude(ahead).order_by("-call__starts_at")[
-            :EARLIER_SHOWN
-        ],
+        "earlier_sign_ups": sign_ups.exclude(ahead).order_by("-call__starts_at")[:EARLIER_SHOWN],
     }
     return board.render(
         request, template="wagtail_meetings/my_meetings.html", context_overrides=context

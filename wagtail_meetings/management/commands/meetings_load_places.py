@@ -90,6 +90,4 @@ class Command(BaseCommand):
             [PlaceName(place=place, name=n) for place, folded in names for n in sorted(folded)],
             batch_size=1000,
         )
-        self.stdout.write(
-            f"{len(towns)} towns of {country}: {created} added, {updated} updated."
-        )
+        self.stdout.write(f"{len(towns)} towns of {country}: {created} added, {updated} updated.")
