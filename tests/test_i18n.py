@@ -44,3 +44,11 @@ def test_a_member_can_switch_language(client, board, member):
     assert "Oproepje plaatsen" in client.get(board_url(board)).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": board_url(board)})
     assert "Post a call" in client.get(board_url(board)).content.decode()
+
+
+def test_dutch_by_default_whatever_the_browser_says(client, board, member, settings):
+    settings.LANGUAGE_CODE = "nl"
+    client.force_login(member)
+    page = client.get(board_url(board), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Oproepje plaatsen" in page.content.decode()
+    assert page["Content-Language"] == "nl"
