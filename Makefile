@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test test-sqlite test-postgres lint check messages dist clean
+.PHONY: demo test test-sqlite test-postgres lint check messages dist clean test-package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 	$(BIN)/python manage.py db_worker --no-startup-delay & \
 	$(BIN)/python manage.py runserver $(DEMO_ADDR)
 
-## test: the whole suite: checks, SQLite, and PostgreSQL when MEETINGS_TEST_POSTGRES is set
-test: $(VENV)/.installed check test-sqlite test-postgres
+## test: the whole suite: checks, SQLite, PostgreSQL when MEETINGS_TEST_POSTGRES is set, the wheel install
+test: $(VENV)/.installed check test-sqlite test-postgres test-package
 
 check: $(VENV)/.installed
 	$(BIN)/python manage.py check --fail-level WARNING
@@ -57,3 +57,7 @@ dist: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info .pytest_cache .ruff_cache
+
+## test-package: build the wheel, install it in a fresh venv and a new `wagtail start` project as the README says
+test-package: $(VENV)/.installed
+	bash tests/package/check_install.sh
