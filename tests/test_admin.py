@@ -71,6 +71,15 @@ def test_call_listing_shows_all_calls(admin_client, calls):
     assert NOTE not in content
 
 
+def test_call_listing_writes_out_the_meeting_date(admin_client, calls):
+    from wagtail_meetings.templatetags.wagtail_meetings_tags import meeting_when
+
+    content = listing(admin_client)
+    for call in calls.values():
+        assert str(meeting_when(call)) in content
+    assert "just now" not in content
+
+
 def test_admin_url_finder_points_to_the_call_editor(editor, calls):
     url = AdminURLFinder(editor).get_edit_url(calls["walk"])
     assert url == reverse("wagtail_meetings_calls:edit", args=[calls["walk"].pk])

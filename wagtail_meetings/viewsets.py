@@ -4,12 +4,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Call, Place, Registration
 from .models.calls import STORED_STATUSES
 from .panels import RegistrationsPanel
+from .templatetags.wagtail_meetings_tags import meeting_when
 
 
 def _read_only(*names):
@@ -49,9 +50,11 @@ class CallViewSet(SnippetViewSet):
     list_display = [
         "title",
         Column("place", label=_("Town")),
-        DateColumn("starts_at", label=_("Date")),
+        # The meeting's own date, written out: relative times ("just now") suit
+        # the past, not a meeting ahead.
+        Column("starts_at", label=_("Date"), accessor=meeting_when, sort_key="starts_at"),
         Column("get_status_display", label=_("Status"), sort_key="status"),
-        Column("hidden", label=_("Hidden")),
+        BooleanColumn("hidden", label=_("Hidden")),
         DateColumn("created_at", label=_("Posted")),
     ]
     # The meeting point stays with the organiser and participants (guarantee 3).
