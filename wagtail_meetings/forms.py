@@ -120,11 +120,17 @@ class CallForm(forms.ModelForm):
         initial=DATE_FIXED,
         widget=forms.RadioSelect,
     )
+    # Date and time inputs take ISO values whatever the language; Django would
+    # otherwise render the Dutch "31-12-2026", which the browser shows as empty.
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     recognition = PlainTextField(
         label=_("How will the group recognise each other?"),
@@ -198,6 +204,9 @@ class CallForm(forms.ModelForm):
         self.fields["public_place_confirmed"].required = True
         # Chosen from the list or typed in "another activity": one is needed.
         self.fields["activities"].optional_label = False
+        # Needed for a set date (see clean()), so not "(optional)" either.
+        self.fields["date"].optional_label = False
+        self.fields["time"].optional_label = False
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
         current = []
