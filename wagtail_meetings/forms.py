@@ -307,7 +307,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = self.fields["role"].choices[1:]
         if "notify" in self.fields:
-            self.fields["notify"].choices = self.fields["notify"].choices[1:]
+            # The field has a default, so Django offers no empty choice to drop:
+            # keep every real choice ("at once" included).
+            self.fields["notify"].choices = [
+                choice for choice in self.fields["notify"].choices if choice[0]
+            ]
             self.fields["notify"].required = False
         self.fields["display_name"].error_messages["required"] = _(
             "Enter the name other members will see."
@@ -315,7 +319,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["role"].error_messages["required"] = _(
             "Choose whether you take part as a peer, a relative or both."
         )
-
 
     def clean_notify(self):
         # Left out of the submitted form: keep what the member chose before.
@@ -346,7 +349,5 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].validators.append(
-            MaxLengthValidator(app_settings.MAX_MESSAGE_LENGTH)
-        )
+        self.fields["body"].validators.append(MaxLengthValidator(app_settings.MAX_MESSAGE_LENGTH))
         self.fields["body"].widget.attrs["rows"] = 4

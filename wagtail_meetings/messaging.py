@@ -53,9 +53,9 @@ def sync_call_conversation(call):
     wanted = {call.organiser_id, *accepted}
     for member_id in wanted:
         _join(conversation, member_id, now)
-    conversation.memberships.filter(left_at__isnull=True).exclude(
-        member_id__in=wanted
-    ).update(left_at=now)
+    conversation.memberships.filter(left_at__isnull=True).exclude(member_id__in=wanted).update(
+        left_at=now
+    )
     if call.status == CallStatus.CANCELLED and conversation.closed_at is None:
         conversation.closed_at = now
         conversation.save(update_fields=["closed_at"])
@@ -125,8 +125,12 @@ def send(conversation, sender, body):
     return message
 
 
+@transaction.atomic
 def start_direct(sender, recipient, body):
-    """Write to a member: the existing conversation of the pair, or a new one."""
+    """Write to a member: the existing conversation of the pair, or a new one.
+
+    One transaction: a first message that is refused leaves no empty conversation.
+    """
     if sender.pk == recipient.pk:
         raise RuleError(_("You cannot send a message to yourself."))
     if is_blocked(sender, recipient):
@@ -135,9 +139,7 @@ def start_direct(sender, recipient, body):
     if not Conversation.objects.filter(pair_key=key).exists() and not ratelimit.allow(
         sender, "conversation"
     ):
-        raise RuleError(
-            _("You have started many conversations today. Please try again tomorrow.")
-        )
+        raise RuleError(_("You have started many conversations today. Please try again tomorrow."))
     conversation = direct_conversation(sender, recipient)
     if conversation.closed_at is not None:
         raise RuleError(_("You cannot send messages to this member."))
@@ -195,4 +197,3 @@ def blocked_ids(user):
 def visible_to(queryset, user, field="organiser"):
     """Leave out what members on either side of a block wrote."""
     return queryset.exclude(**{f"{field}__in": blocked_ids(user)})
-

@@ -91,9 +91,7 @@ def next_digest_time(now):
 def notify_member(member_id, kind="activity"):
     from .models import MemberProfile, Notify
 
-    profile = (
-        MemberProfile.objects.select_related("user").filter(user_id=member_id).first()
-    )
+    profile = MemberProfile.objects.select_related("user").filter(user_id=member_id).first()
     if profile is None or profile.notify == Notify.NEVER or not is_member(profile.user):
         return "skipped"
     now = timezone.now()
@@ -128,21 +126,32 @@ def send_digest(member_id):
 @task()
 def remind_meeting(call_id, starts_at_iso):
     """The day before a meeting: remind the organiser and the accepted members."""
-    from .models import Call, CallStatus, RegistrationStatus
+    from .models import Call, CallStatus, Notify, RegistrationStatus
 
     call = Call.objects.filter(pk=call_id).first()
     if (
         call is None
         or call.starts_at is None
-        or call.starts_at.isoformat() != starts_at_iso
+        # Compared as moments: the database may give the time in another time zone.
+        or call.starts_at != datetime.datetime.fromisoformat(starts_at_iso)
         or call.status == CallStatus.CANCELLED
         or call.hidden
     ):
         return "not due"
-    members = [call.organiser_id, *call.registrations.filter(
-        status=RegistrationStatus.ACCEPTED
-    ).values_list("member_id", flat=True)]
-    users = get_user_model().objects.filter(pk__in=members, is_active=True)
+    members = [
+        call.organiser_id,
+        *call.registrations.filter(status=RegistrationStatus.ACCEPTED).values_list(
+            "member_id", flat=True
+        ),
+    ]
+    # "Never" means no e-mail at all; who is no longer a member gets none either.
+    users = [
+        user
+        for user in get_user_model()
+        .objects.filter(pk__in=members, is_active=True)
+        .exclude(meetings_profile__notify=Notify.NEVER)
+        if is_member(user)
+    ]
     for user in users:
         send_notice(user, "reminder")
     return f"reminded {len(users)}"

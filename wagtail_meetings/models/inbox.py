@@ -14,9 +14,7 @@ class ConversationKind(models.TextChoices):
 class ConversationQuerySet(models.QuerySet):
     def of_member(self, user):
         """Conversations ``user`` is still in (not left)."""
-        return self.filter(
-            memberships__member=user, memberships__left_at__isnull=True
-        )
+        return self.filter(memberships__member=user, memberships__left_at__isnull=True)
 
 
 class Conversation(models.Model):
@@ -90,14 +88,20 @@ class ConversationMember(models.Model):
 class MessageQuerySet(models.QuerySet):
     def unread_by(self, user):
         """Messages others sent in ``user``'s conversations after they last read them."""
-        return self.filter(
-            conversation__memberships__member=user,
-            conversation__memberships__left_at__isnull=True,
-            created_at__gt=Coalesce(
-                F("conversation__memberships__last_read_at"),
-                F("conversation__memberships__joined_at"),
-            ),
-        ).exclude(sender=user)
+        return (
+            self.filter(
+                conversation__memberships__member=user,
+                conversation__memberships__left_at__isnull=True,
+                created_at__gt=Coalesce(
+                    F("conversation__memberships__last_read_at"),
+                    F("conversation__memberships__joined_at"),
+                ),
+            )
+            .exclude(sender=user)
+            # In a meeting's conversation, the other side of a block stays out of
+            # sight; a direct conversation is closed by the block instead.
+            .exclude(conversation__kind=ConversationKind.CALL, sender__in=Block.hidden_from(user))
+        )
 
 
 class Message(models.Model):
@@ -159,8 +163,12 @@ class Block(models.Model):
     @classmethod
     def hidden_from(cls, user):
         """Ids of members whose content ``user`` does not see, in both directions."""
-        return cls.objects.filter(Q(blocker=user) | Q(blocked=user)).annotate(
-            other=models.Case(
-                models.When(blocker=user, then=F("blocked")), default=F("blocker")
+        return (
+            cls.objects.filter(Q(blocker=user) | Q(blocked=user))
+            .annotate(
+                other=models.Case(
+                    models.When(blocker=user, then=F("blocked")), default=F("blocker")
+                )
             )
-        ).values("other")
+            .values("other")
+        )

@@ -13,24 +13,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import messaging
 from ..errors import RuleError
 from ..forms import MessageForm
-from ..models import ConversationMember, Message
+from ..models import ConversationKind, ConversationMember, Message
 from .common import page_url
 
 CONVERSATIONS_PER_PAGE = 20
 MESSAGES_SHOWN = 200
 
 
-def _membership(request, conversation_id):
+def _membership(request, conversation_id, include_left=False):
     """The member's place in a conversation; anyone else gets 404, the staff included.
 
-    Who left (withdrew, was declined, or left on their own) no longer reads along.
+    Who left (withdrew, was declined, or left on their own) no longer reads along;
+    ``include_left`` is for "leave" only, so that a double click does no harm.
     """
     membership = (
         ConversationMember.objects.select_related("conversation__call__place")
-        .filter(conversation_id=conversation_id, member=request.user, left_at__isnull=True)
+        .filter(conversation_id=conversation_id, member=request.user)
         .first()
     )
-    if membership is None:
+    if membership is None or (membership.left_at is not None and not include_left):
         raise Http404
     return membership
 
@@ -42,6 +43,10 @@ def conversation_list(request, inbox, archived=False):
             created_at__gt=Coalesce(OuterRef("last_read_at"), OuterRef("joined_at")),
         )
         .exclude(sender=request.user)
+        .exclude(
+            conversation__kind=ConversationKind.CALL,
+            sender__in=messaging.blocked_ids(request.user),
+        )
         .values("conversation")
         .annotate(count=Count("pk"))
         .values("count")
@@ -81,11 +86,15 @@ def _attach_other_members(memberships, user):
 def conversation(request, inbox, conversation_id, form=None):
     membership = _membership(request, conversation_id)
     thread = membership.conversation
-    recent = (
-        Message.objects.filter(conversation=thread)
-        .select_related("sender__meetings_profile")
-        .order_by("-created_at", "-pk")[:MESSAGES_SHOWN]
-    )
+    # A meeting's conversation may hold someone on the other side of a block:
+    # their messages stay out of sight (guarantee 5). A direct conversation is
+    # closed by the block instead, and keeps what was said before it.
+    shown_messages = Message.objects.filter(conversation=thread)
+    if thread.kind == ConversationKind.CALL:
+        shown_messages = messaging.visible_to(shown_messages, request.user, "sender")
+    recent = shown_messages.select_related("sender__meetings_profile").order_by(
+        "-created_at", "-pk"
+    )[:MESSAGES_SHOWN]
     shown = list(reversed(recent))
     new_since = membership.last_read_at or membership.joined_at
     messaging.mark_read(membership)
@@ -136,7 +145,7 @@ def archive(request, inbox, conversation_id, archived):
 
 @require_POST
 def leave(request, inbox, conversation_id):
-    membership = _membership(request, conversation_id)
+    membership = _membership(request, conversation_id, include_left=True)
     try:
         messaging.leave(membership)
     except RuleError as error:
@@ -156,8 +165,10 @@ def write(request, inbox, member_id):
         .first()
     )
     # Members who blocked each other do not find each other: 404, as for anyone unknown.
-    if recipient is None or recipient.pk == request.user.pk or messaging.is_blocked(
-        request.user, recipient
+    if (
+        recipient is None
+        or recipient.pk == request.user.pk
+        or messaging.is_blocked(request.user, recipient)
     ):
         raise Http404
     form = MessageForm(request.POST or None)
@@ -176,4 +187,3 @@ def write(request, inbox, member_id):
         template="wagtail_meetings/inbox/write.html",
         context_overrides={"recipient": recipient, "form": form},
     )
-

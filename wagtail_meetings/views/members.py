@@ -14,9 +14,9 @@ from ..forms import ProfileForm, WelcomeForm
 from ..models import (
     Block,
     Call,
-    Message,
     CallStatus,
     MemberProfile,
+    Message,
     Registration,
     RegistrationStatus,
     display_name_of,
@@ -114,9 +114,7 @@ def profile(request, board):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect(safe_next(request, board, "profile"))
-    blocks = Block.objects.filter(blocker=request.user).select_related(
-        "blocked__meetings_profile"
-    )
+    blocks = Block.objects.filter(blocker=request.user).select_related("blocked__meetings_profile")
     return board.render(
         request,
         template="wagtail_meetings/profile.html",
@@ -160,7 +158,5 @@ def block(request, board, member_id):
 def unblock(request, board, member_id):
     other = _other_member(request, member_id)
     messaging.unblock(request.user, other)
-    messages.success(
-        request, _("You have unblocked %(name)s.") % {"name": display_name_of(other)}
-    )
+    messages.success(request, _("You have unblocked %(name)s.") % {"name": display_name_of(other)})
     return redirect(page_url(request, board, "profile"))
