@@ -123,7 +123,8 @@ def test_journey_2_the_organiser_changes_the_call(demo, open_page):
     page.get_by_role("button", name="Wijzigingen opslaan").click()
 
     expect(page.get_by_text("Je wijzigingen zijn opgeslagen.")).to_be_visible()
-    expect(page.get_by_text("5 plaatsen, 0 bezet")).to_be_visible()
+    taken = call.registrations.filter(status=RegistrationStatus.ACCEPTED).count()
+    expect(page.get_by_text(f"5 plaatsen, {taken} bezet")).to_be_visible()
     call.refresh_from_db()
     assert call.capacity == 5
     assert timezone.localtime(call.starts_at) == starts_at
@@ -248,8 +249,9 @@ def test_journey_5_the_editor_hides_a_call(demo, open_page):
 
     expect(editor).to_have_url(re.compile(r"/admin/meetings/calls/edit/\d+/$"))
     sign_ups = editor.get_by_role("table", name="Aanmeldingen")
-    for name in ("Vlinder", "Fenna"):  # display names; Vlinder is Chris's pseudonym
-        row = sign_ups.get_by_role("row", name=re.compile(f"^{name} Wacht op de organisator "))
+    # Display names and statuses (Vlinder is Chris's pseudonym; the demo accepted him).
+    for name, status in (("Vlinder", "Je doet mee"), ("Fenna", "Wacht op de organisator")):
+        row = sign_ups.get_by_role("row", name=re.compile(f"^{name} {status} "))
         expect(row).to_be_visible()
     editor.get_by_role("checkbox", name="Verborgen door een moderator").check()
     editor.get_by_role("button", name="Opslaan").click()
