@@ -4,7 +4,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage, StandardPage
-from wagtail_meetings.models import MeetingsBoardPage, MemberProfile, Place
+from wagtail_meetings.models import InboxPage, MeetingsBoardPage, MemberProfile, Place
 
 from .utils import make_call, make_member
 
@@ -35,9 +35,15 @@ def home(db):
 
 
 @pytest.fixture
-def board(home):
+def members_area(home):
+    """The ordinary page under which the board and the inbox live."""
     area = StandardPage(title="Members", slug="members")
     home.add_child(instance=area)
+    return area
+
+
+@pytest.fixture
+def board(members_area):
     board = MeetingsBoardPage(
         title="Board",
         slug="board",
@@ -47,8 +53,15 @@ def board(home):
         suggested_activities="walk\ncoffee\nmuseum",
         default_capacity=4,
     )
-    area.add_child(instance=board)
+    members_area.add_child(instance=board)
     return board
+
+
+@pytest.fixture
+def inbox(members_area):
+    inbox = InboxPage(title="Messages", slug="messages")
+    members_area.add_child(instance=inbox)
+    return inbox
 
 
 @pytest.fixture

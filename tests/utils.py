@@ -46,6 +46,10 @@ def board_url(board, name="list", *args):
     return board.url + board.reverse_subpage(name, args=args)
 
 
+def inbox_url(inbox, name="inbox", *args):
+    return inbox.url + inbox.reverse_subpage(name, args=args)
+
+
 def call_form_data(**overrides):
     date = timezone.localtime() + datetime.timedelta(days=10)
     data = {

@@ -57,3 +57,19 @@ def check_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_task_backend(app_configs, **kwargs):
+    from django_tasks import default_task_backend
+
+    if default_task_backend.supports_defer:
+        return []
+    return [
+        Warning(
+            "The default task backend cannot defer tasks: meeting reminders and daily "
+            "digests are not sent.",
+            hint="Use a backend with a worker, such as django-tasks-db or django-tasks-rq.",
+            id="wagtail_meetings.W002",
+        )
+    ]

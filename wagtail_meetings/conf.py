@@ -23,6 +23,20 @@ DEFAULTS = {
     # Maximum length of member-written texts.
     "MAX_DESCRIPTION_LENGTH": 2000,
     "MAX_NOTE_LENGTH": 500,
+    "MAX_MESSAGE_LENGTH": 5000,
+    # (how many, per how many seconds) for each member; counted in Django's cache,
+    # which must be shared (Redis, Memcached) when several web processes run.
+    "RATE_LIMITS": {
+        "message": (30, 3600),
+        "conversation": (10, 86400),
+    },
+    # Shortest time between two "new activity" e-mails to the same member.
+    "NOTIFY_QUIET_MINUTES": 15,
+    # Hour (local time) at which daily digests go out.
+    "DIGEST_HOUR": 8,
+    # The site name used in e-mails; keep it free of health words. Default: the
+    # Wagtail Site's name, else the host name.
+    "EMAIL_SITE_NAME": None,
 }
 
 

@@ -300,18 +300,29 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = MemberProfile
-        fields = ["display_name", "role", "home_place"]
-        widgets = {"role": forms.RadioSelect}
+        fields = ["display_name", "role", "home_place", "notify"]
+        widgets = {"role": forms.RadioSelect, "notify": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = self.fields["role"].choices[1:]
+        if "notify" in self.fields:
+            # The field has a default, so Django offers no empty choice to drop:
+            # keep every real choice ("at once" included).
+            self.fields["notify"].choices = [
+                choice for choice in self.fields["notify"].choices if choice[0]
+            ]
+            self.fields["notify"].required = False
         self.fields["display_name"].error_messages["required"] = _(
             "Enter the name other members will see."
         )
         self.fields["role"].error_messages["required"] = _(
             "Choose whether you take part as a peer, a relative or both."
         )
+
+    def clean_notify(self):
+        # Left out of the submitted form: keep what the member chose before.
+        return self.cleaned_data.get("notify") or self.instance.notify
 
 
 class WelcomeForm(ProfileForm):
@@ -326,3 +337,17 @@ class WelcomeForm(ProfileForm):
 
     class Meta(ProfileForm.Meta):
         fields = ["display_name", "role"]
+
+
+class MessageForm(forms.Form):
+    body = PlainTextField(
+        label=_("Your message"),
+        multiline=True,
+        help_text=_("Plain text. Web addresses become links."),
+        error_messages={"required": _("Write a message first.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].validators.append(MaxLengthValidator(app_settings.MAX_MESSAGE_LENGTH))
+        self.fields["body"].widget.attrs["rows"] = 4

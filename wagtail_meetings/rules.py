@@ -10,7 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, CallStatus, Registration, RegistrationStatus
+from .errors import RuleError
+from .messaging import sync_call_conversation
+from .models import Block, Call, CallStatus, Registration, RegistrationStatus
+from .notifications import notify_later, schedule_reminder
 
 R = RegistrationStatus
 C = CallStatus
@@ -28,14 +31,6 @@ CALL_TRANSITIONS = {
     C.CLOSED: {C.OPEN, C.FULL, C.CANCELLED},
     C.CANCELLED: set(),
 }
-
-
-class RuleError(Exception):
-    """Something a member asked for is not possible; ``message`` says why, kindly."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def _move_registration(registration, status):
@@ -87,7 +82,7 @@ def sign_up_refusal(call, member):
     """Why ``member`` cannot sign up for ``call`` now, or ``None`` if they can."""
     if call.organiser_id == member.pk:
         return _("This is your own call.")
-    if call.hidden:
+    if call.hidden or Block.between(call.organiser_id, member.pk):
         return _("This call is not available.")
     if call.status == C.CANCELLED:
         return _("This meeting has been cancelled.")
@@ -113,7 +108,9 @@ def sign_up(call, member, note=""):
     if registration is None:
         try:
             with transaction.atomic():
-                return Registration.objects.create(call=call, member=member, note=note)
+                registration = Registration.objects.create(call=call, member=member, note=note)
+            notify_later([call.organiser_id])
+            return registration
         except IntegrityError:
             # The same member's other tab got there first.
             return Registration.objects.get(call=call, member=member)
@@ -124,6 +121,7 @@ def sign_up(call, member, note=""):
     registration.note = note
     registration.save(update_fields=["note"])
     _move_registration(registration, R.PENDING)
+    notify_later([call.organiser_id])
     return registration
 
 
@@ -138,6 +136,8 @@ def withdraw(call, member):
         raise RuleError(_("This meeting has already taken place."))
     _move_registration(registration, R.WITHDRAWN)
     _settle_fullness(call)
+    sync_call_conversation(call)
+    notify_later([call.organiser_id])
     return registration
 
 
@@ -155,6 +155,8 @@ def accept(registration):
         raise RuleError(_("All places are taken. You can accept someone when a place frees up."))
     _move_registration(registration, R.ACCEPTED)
     _settle_fullness(call)
+    sync_call_conversation(call)
+    notify_later([registration.member_id])
     return registration
 
 
@@ -170,6 +172,8 @@ def decline(registration):
         raise RuleError(_("This member is no longer signed up."))
     _move_registration(registration, R.DECLINED)
     _settle_fullness(call)
+    sync_call_conversation(call)
+    notify_later([registration.member_id])
     return registration
 
 
@@ -182,6 +186,12 @@ def cancel(call):
     if call.is_past:
         raise RuleError(_("This meeting has already taken place."))
     _move_call(call, C.CANCELLED, cancelled_at=timezone.now())
+    sync_call_conversation(call)
+    notify_later(
+        call.registrations.filter(status__in=[R.PENDING, R.ACCEPTED]).values_list(
+            "member_id", flat=True
+        )
+    )
     return call
 
 
@@ -220,4 +230,17 @@ def save_changes(form):
     form.instance.status = call.status
     saved = form.save()
     _settle_fullness(saved)
+    if saved.starts_at != call.starts_at:
+        schedule_reminder(saved)
     return saved
+
+
+@transaction.atomic
+def post(form, organiser, repeat_of=None):
+    """Put a new call on the board, and plan the reminder the day before it."""
+    call = form.save(commit=False)
+    call.organiser = organiser
+    call.repeat_of = repeat_of
+    call.save()
+    schedule_reminder(call)
+    return call

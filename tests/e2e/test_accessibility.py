@@ -118,6 +118,48 @@ def profile(demo, page, language):
     page.goto(demo.board_url("profile"))
 
 
+def inbox_url(name="inbox", *args):
+    from wagtail_meetings.models import InboxPage
+
+    inbox = InboxPage.objects.live().get()
+    return inbox.url + inbox.reverse_subpage(name, args=args)
+
+
+def inbox(demo, page, language):
+    page.goto(inbox_url())
+
+
+def inbox_archived(demo, page, language):
+    page.goto(inbox_url("archived"))
+
+
+def conversation(demo, page, language):
+    from wagtail_meetings.models import ConversationMember
+
+    membership = ConversationMember.objects.filter(
+        member__username="anna", conversation__messages__isnull=False
+    ).first()
+    page.goto(inbox_url("conversation", membership.conversation_id))
+
+
+def conversation_with_errors(demo, page, language):
+    conversation(demo, page, language)
+    page.locator("form.meetings-form button[type=submit]").click()
+    page.locator("[data-meetings-error-summary]").wait_for()
+
+
+def write_to_member(demo, page, language):
+    from django.contrib.auth.models import User
+
+    page.goto(inbox_url("write", User.objects.get(username="fenna").pk))
+
+
+def block_confirmation(demo, page, language):
+    from django.contrib.auth.models import User
+
+    page.goto(demo.board_url("block", User.objects.get(username="fenna").pk))
+
+
 def not_member(demo, page, language):
     response = page.goto(demo.board_url())
     assert response.status == 403
@@ -150,6 +192,12 @@ STATES = [
     ("welcome-empty", "gijs", welcome_empty),
     ("welcome-errors", "gijs", welcome_with_errors),
     ("profile", "anna", profile),
+    ("inbox", "anna", inbox),
+    ("inbox-archived", "anna", inbox_archived),
+    ("conversation", "anna", conversation),
+    ("conversation-errors", "anna", conversation_with_errors),
+    ("write-to-member", "anna", write_to_member),
+    ("block-confirmation", "anna", block_confirmation),
     ("not-member", "gast", not_member),
     ("login", None, login),
     ("login-errors", None, login_with_errors),

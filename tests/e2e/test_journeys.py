@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from wagtail_meetings import rules
 from wagtail_meetings.models import Call, Registration, RegistrationStatus
 
 from .conftest import BOARD_PATH, fill_call_form, next_week, save_screenshot
@@ -122,7 +123,8 @@ def test_journey_2_the_organiser_changes_the_call(demo, open_page):
     page.get_by_role("button", name="Wijzigingen opslaan").click()
 
     expect(page.get_by_text("Je wijzigingen zijn opgeslagen.")).to_be_visible()
-    expect(page.get_by_text("5 plaatsen, 0 bezet")).to_be_visible()
+    taken = call.registrations.filter(status=RegistrationStatus.ACCEPTED).count()
+    expect(page.get_by_text(f"5 plaatsen, {taken} bezet")).to_be_visible()
     call.refresh_from_db()
     assert call.capacity == 5
     assert timezone.localtime(call.starts_at) == starts_at
@@ -180,7 +182,50 @@ def test_journey_3_sign_up_and_be_accepted(demo, open_page):
     save_screenshot(eva, "journey-3-other-member-does-not")
 
 
-# Journey 4, personal messages, waits for the inbox to exist.
+def test_journey_4_agreeing_on_a_time_in_the_meeting_conversation(demo, open_page):
+    title = "Koffie in Rijksmuseum Twenthe"  # Bram's call; Fenna has signed up
+    rules.accept(Registration.objects.get(call__title=title, member__username="fenna"))
+    proposal = "Zullen we om 14:00 bij de ingang afspreken?"
+    answer = "Prima, tot dan! Ik draag een rode sjaal."
+
+    # Bram opens the meeting's conversation from the call page and proposes a time.
+    bram = open_page()
+    log_in(bram, "bram")
+    bram.get_by_role("link", name=title).click()
+    bram.get_by_role("link", name="Spreek de details af in het gesprek van de meeting").click()
+    expect(bram.get_by_role("heading", level=1)).to_have_text(title)
+    bram.get_by_label("Je bericht").fill(proposal)
+    bram.get_by_role("button", name="Bericht versturen").click()
+    expect(bram.get_by_text(proposal)).to_be_visible()
+
+    # Fenna sees one unread message in the menu, reads it and answers.
+    fenna = open_page()
+    log_in(fenna, "fenna")
+    menu_link = fenna.get_by_role("navigation", name="Meetings").get_by_role(
+        "link", name=re.compile("^Berichten")
+    )
+    expect(menu_link).to_contain_text("1 ongelezen")
+    menu_link.click()
+    fenna.get_by_role("link", name=title).click()
+    expect(fenna.get_by_text(proposal)).to_be_visible()
+    expect(menu_link).not_to_contain_text("ongelezen")
+    fenna.get_by_label("Je bericht").fill(answer)
+    fenna.get_by_role("button", name="Bericht versturen").click()
+    expect(fenna.get_by_text(answer)).to_be_visible()
+
+    # Bram's inbox now shows the new answer; reading it clears the count.
+    bram.get_by_role("navigation", name="Meetings").get_by_role(
+        "link", name=re.compile("^Berichten")
+    ).click()
+    expect(bram.get_by_text("1 nieuw")).to_be_visible()
+    bram.get_by_role("link", name=title).click()
+    expect(bram.get_by_text(answer)).to_be_visible()
+    expect(
+        bram.get_by_role("navigation", name="Meetings").get_by_role(
+            "link", name=re.compile("^Berichten")
+        )
+    ).not_to_contain_text("ongelezen")
+    save_screenshot(bram, "journey-4-agreed-in-the-conversation")
 
 
 def test_journey_5_the_editor_hides_a_call(demo, open_page):
@@ -204,8 +249,9 @@ def test_journey_5_the_editor_hides_a_call(demo, open_page):
 
     expect(editor).to_have_url(re.compile(r"/admin/meetings/calls/edit/\d+/$"))
     sign_ups = editor.get_by_role("table", name="Aanmeldingen")
-    for name in ("Vlinder", "Fenna"):  # display names; Vlinder is Chris's pseudonym
-        row = sign_ups.get_by_role("row", name=re.compile(f"^{name} Wacht op de organisator "))
+    # Display names and statuses (Vlinder is Chris's pseudonym; the demo accepted him).
+    for name, status in (("Vlinder", "Je doet mee"), ("Fenna", "Wacht op de organisator")):
+        row = sign_ups.get_by_role("row", name=re.compile(f"^{name} {status} "))
         expect(row).to_be_visible()
     editor.get_by_role("checkbox", name="Verborgen door een moderator").check()
     editor.get_by_role("button", name="Opslaan").click()

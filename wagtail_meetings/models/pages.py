@@ -13,12 +13,70 @@ from ..access import gate, make_private
 from ..conf import app_settings
 
 
-class MeetingsBoardMixin(RoutablePageMixin, models.Model):
+class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
+    """A routable page whose every route is for members only.
+
+    :meth:`serve` lets members in and gives everyone else a login redirect or
+    an explanation; all responses are private and kept out of search engines.
+    """
+
+    non_member_message = RichTextField(
+        _("message for logged-in non-members"),
+        blank=True,
+        help_text=_("Explains why this is for members only and how to become one."),
+    )
+
+    # Page privacy may narrow the page to some groups; the membership gate
+    # always applies as well, so password and "any logged-in user" add nothing.
+    private_page_options = ["groups"]
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        refused = gate(request, self)
+        if refused is not None:
+            return make_private(refused)
+        try:
+            response = super().serve(request, *args, **kwargs)
+        except Http404 as exc:
+            # Whether something exists differs per member: "not found" stays private too.
+            response = response_for_exception(request, exc)
+        return make_private(response)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["meetings_base_template"] = app_settings.BASE_TEMPLATE
+        context["board"] = self.find_board()
+        context["inbox"] = self.find_inbox()
+        return context
+
+    def find_board(self):
+        """The board the navigation links to; override where a site has several."""
+        return MeetingsBoardPage.objects.live().first()
+
+    def find_inbox(self):
+        """The inbox the navigation and "send a message" links go to."""
+        return InboxPage.objects.live().first()
+
+    def render_not_member(self, request):
+        context = self.get_context(request)
+        return TemplateResponse(request, "wagtail_meetings/not_member.html", context, status=403)
+
+    def serve_preview(self, request, mode_name):
+        # RoutablePageMixin would preview the "" route, with member content:
+        # render the preview template instead (Page's own preview, no routing).
+        return make_private(super(RoutablePageMixin, self).serve_preview(request, mode_name))
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+
+class MeetingsBoardMixin(MembersOnlyPageMixin):
     """The board's behaviour, for a page type of the host site's own if it needs one.
 
-    Every route goes through :meth:`serve`, which lets members in and gives
-    everyone else a login redirect or an explanation; subclasses add routes
-    with ``@path`` and call the view functions in ``wagtail_meetings.views``.
+    Subclasses add routes with ``@path`` that call the view functions in
+    ``wagtail_meetings.views``; every route is for members only.
     """
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -31,11 +89,6 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
         blank=True,
         help_text=_("Shown beside the call form and on every call."),
     )
-    non_member_message = RichTextField(
-        _("message for logged-in non-members"),
-        blank=True,
-        help_text=_("Explains why the board is for members only and how to become one."),
-    )
     suggested_activities = models.TextField(
         _("suggested activities"),
         blank=True,
@@ -45,49 +98,19 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
         _("default number of places"), default=4, validators=[MinValueValidator(2)]
     )
 
-    # Page privacy may narrow the board to some groups; the membership gate
-    # always applies as well, so password and "any logged-in user" add nothing.
-    private_page_options = ["groups"]
-
     class Meta:
         abstract = True
+
+    def find_board(self):
+        return self
 
     @property
     def activity_suggestions(self):
         return [line.strip() for line in self.suggested_activities.splitlines() if line.strip()]
 
-    def serve(self, request, *args, **kwargs):
-        refused = gate(request, self)
-        if refused is not None:
-            return make_private(refused)
-        try:
-            response = super().serve(request, *args, **kwargs)
-        except Http404 as exc:
-            # Whether a call exists differs per member: "not found" stays private too.
-            response = response_for_exception(request, exc)
-        return make_private(response)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["board"] = self
-        context["meetings_base_template"] = app_settings.BASE_TEMPLATE
-        return context
-
-    def render_not_member(self, request):
-        context = self.get_context(request)
-        return TemplateResponse(request, "wagtail_meetings/not_member.html", context, status=403)
-
     def get_preview_template(self, request, mode_name):
         # Editors preview their own texts; member content is never rendered here.
         return "wagtail_meetings/board_preview.html"
-
-    def serve_preview(self, request, mode_name):
-        # RoutablePageMixin would preview the "" route, the list of calls: render
-        # the preview template instead (Page's own preview, skipping the routing).
-        return make_private(super(RoutablePageMixin, self).serve_preview(request, mode_name))
-
-    def get_sitemap_urls(self, request=None):
-        return []
 
     # Routes: thin delegates to the view functions, one per member action.
 
@@ -151,6 +174,14 @@ class MeetingsBoardMixin(RoutablePageMixin, models.Model):
     def profile(self, request):
         return views.members.profile(request, self)
 
+    @path("member/<int:member_id>/block/", name="block")
+    def block(self, request, member_id):
+        return views.members.block(request, self, member_id)
+
+    @path("member/<int:member_id>/unblock/", name="unblock")
+    def unblock(self, request, member_id):
+        return views.members.unblock(request, self, member_id)
+
 
 class MeetingsBoardPage(MeetingsBoardMixin, Page):  # noqa: DJ008 (Page has __str__)
     """The members-only meetings board."""
@@ -172,6 +203,70 @@ class MeetingsBoardPage(MeetingsBoardMixin, Page):  # noqa: DJ008 (Page has __st
     class Meta:
         verbose_name = _("meetings board")
         verbose_name_plural = _("meetings boards")
+
+
+class InboxMixin(MembersOnlyPageMixin):
+    """The member's conversations; for a page type of the host site's own."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def find_inbox(self):
+        return self
+
+    def get_preview_template(self, request, mode_name):
+        return "wagtail_meetings/inbox/preview.html"
+
+    @path("", name="inbox")
+    def conversations(self, request):
+        return views.inbox.conversation_list(request, self)
+
+    @path("archived/", name="archived")
+    def archived(self, request):
+        return views.inbox.conversation_list(request, self, archived=True)
+
+    @path("conversation/<int:conversation_id>/", name="conversation")
+    def conversation(self, request, conversation_id):
+        return views.inbox.conversation(request, self, conversation_id)
+
+    @path("conversation/<int:conversation_id>/reply/", name="reply")
+    def reply(self, request, conversation_id):
+        return views.inbox.reply(request, self, conversation_id)
+
+    @path("conversation/<int:conversation_id>/archive/", name="archive")
+    def archive(self, request, conversation_id):
+        return views.inbox.archive(request, self, conversation_id, archived=True)
+
+    @path("conversation/<int:conversation_id>/unarchive/", name="unarchive")
+    def unarchive(self, request, conversation_id):
+        return views.inbox.archive(request, self, conversation_id, archived=False)
+
+    @path("conversation/<int:conversation_id>/leave/", name="leave")
+    def leave(self, request, conversation_id):
+        return views.inbox.leave(request, self, conversation_id)
+
+    @path("write/<int:member_id>/", name="write")
+    def write(self, request, member_id):
+        return views.inbox.write(request, self, member_id)
+
+
+class InboxPage(InboxMixin, Page):  # noqa: DJ008 (Page has __str__)
+    """Members' messages: a conversation per meeting and between two members."""
+
+    template = "wagtail_meetings/inbox/conversations.html"
+    subpage_types = []
+    max_count_per_parent = 1
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("non_member_message"),
+    ]
+
+    class Meta:
+        verbose_name = _("member inbox")
+        verbose_name_plural = _("member inboxes")
 
 
 from .. import views  # noqa: E402  (the views import the models)

@@ -9,6 +9,12 @@ class Role(models.TextChoices):
     BOTH = "both", _("Both")
 
 
+class Notify(models.TextChoices):
+    AT_ONCE = "at_once", _("At once")
+    DAILY = "daily", _("Once a day at most")
+    NEVER = "never", _("Never")
+
+
 class MemberProfile(models.Model):
     """How a member appears on the board; a pseudonym is fine."""
 
@@ -30,6 +36,18 @@ class MemberProfile(models.Model):
         related_name="+",
     )
     house_rules_accepted_at = models.DateTimeField(_("house rules accepted at"), null=True)
+    notify = models.CharField(
+        _("e-mail me about new activity"),
+        max_length=10,
+        choices=Notify.choices,
+        default=Notify.AT_ONCE,
+        help_text=_(
+            "The e-mail only says that there is something new for you, never what or from whom."
+        ),
+    )
+    # When a daily digest is on its way; when the last e-mail went out.
+    digest_due_at = models.DateTimeField(null=True, blank=True)
+    last_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,3 +1,3 @@
-from . import board, calls, members, registrations
+from . import board, calls, inbox, members, registrations
 
-__all__ = ["board", "calls", "members", "registrations"]
+__all__ = ["board", "calls", "inbox", "members", "registrations"]

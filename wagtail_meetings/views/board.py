@@ -5,19 +5,31 @@ from django.db.models import Prefetch
 
 from ..conf import app_settings
 from ..forms import SignUpForm
-from ..models import Call, Registration, RegistrationStatus
+from ..messaging import visible_to
+from ..models import Call, ConversationMember, Registration, RegistrationStatus
 from ..rules import sign_up_refusal
-from .common import call_for_member
+from .common import call_for_member, page_url
 
 
 def call_list(request, board):
-    calls = Call.objects.listed().for_cards().soonest_first()
+    calls = visible_to(Call.objects.listed(), request.user).for_cards().soonest_first()
     page_obj = Paginator(calls, app_settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return board.render(
         request,
         template="wagtail_meetings/board.html",
         context_overrides={"page_obj": page_obj, "calls": page_obj.object_list},
     )
+
+
+def conversation_url(request, board, call):
+    """The meeting's conversation in the inbox, for those in it; else ``""``."""
+    inbox = board.find_inbox()
+    membership = ConversationMember.objects.filter(
+        conversation__call=call, member=request.user, left_at__isnull=True
+    ).first()
+    if inbox is None or membership is None:
+        return ""
+    return page_url(request, inbox, "conversation", membership.conversation_id)
 
 
 def call_detail(request, board, call_id, sign_up_form=None, status=200):
@@ -60,6 +72,8 @@ def call_detail(request, board, call_id, sign_up_form=None, status=200):
         and (mine is None or mine.status == RegistrationStatus.WITHDRAWN),
         "sign_up_form": sign_up_form or SignUpForm(),
     }
+    if context["sees_details"]:
+        context["conversation_url"] = conversation_url(request, board, call)
     response = board.render(
         request, template="wagtail_meetings/call_detail.html", context_overrides=context
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import rules
 from ..forms import CallForm
-from .common import apply_rule, board_url, house_rules_required, own_call
+from .common import apply_rule, house_rules_required, own_call, page_url
 
 # Organising again copies the call but for its date; the organiser confirms the
 # public place anew.
@@ -31,11 +31,9 @@ def post_call(request, board):
         initial={"capacity": board.default_capacity},
     )
     if request.method == "POST" and form.is_valid():
-        call = form.save(commit=False)
-        call.organiser = request.user
-        call.save()
+        call = rules.post(form, request.user)
         messages.success(request, _("Your call is on the board."))
-        return redirect(board_url(request, board, "call", call.pk))
+        return redirect(page_url(request, board, "call", call.pk))
     return _render_form(request, board, form, mode="post")
 
 
@@ -44,7 +42,7 @@ def edit_call(request, board, call_id):
     call = own_call(request.user, call_id)
     if not call.is_active and call.display_status != "closed":
         messages.info(request, _("This meeting can no longer be changed."))
-        return redirect(board_url(request, board, "call", call.pk))
+        return redirect(page_url(request, board, "call", call.pk))
     form = CallForm(
         request.POST or None, instance=call, suggested_activities=board.activity_suggestions
     )
@@ -55,7 +53,7 @@ def edit_call(request, board, call_id):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your changes are saved."))
-            return redirect(board_url(request, board, "call", call.pk))
+            return redirect(page_url(request, board, "call", call.pk))
     return _render_form(request, board, form, mode="edit", call=call)
 
 
@@ -69,12 +67,9 @@ def organise_again(request, board, call_id):
         request.POST or None, initial=initial, suggested_activities=board.activity_suggestions
     )
     if request.method == "POST" and form.is_valid():
-        call = form.save(commit=False)
-        call.organiser = request.user
-        call.repeat_of = source
-        call.save()
+        call = rules.post(form, request.user, repeat_of=source)
         messages.success(request, _("Your new call is on the board."))
-        return redirect(board_url(request, board, "call", call.pk))
+        return redirect(page_url(request, board, "call", call.pk))
     return _render_form(request, board, form, mode="again", call=source)
 
 
@@ -84,7 +79,7 @@ def cancel_call(request, board, call_id):
     call = own_call(request.user, call_id)
     if request.method == "POST":
         apply_rule(request, rules.cancel, call, done=_("The meeting is cancelled."))
-        return redirect(board_url(request, board, "call", call.pk))
+        return redirect(page_url(request, board, "call", call.pk))
     return board.render(
         request,
         template="wagtail_meetings/call_cancel.html",
@@ -96,11 +91,11 @@ def cancel_call(request, board, call_id):
 def close_call(request, board, call_id):
     call = own_call(request.user, call_id)
     apply_rule(request, rules.close, call, done=_("Sign-ups are closed."))
-    return redirect(board_url(request, board, "call", call.pk))
+    return redirect(page_url(request, board, "call", call.pk))
 
 
 @require_POST
 def reopen_call(request, board, call_id):
     call = own_call(request.user, call_id)
     apply_rule(request, rules.reopen, call, done=_("Sign-ups are open again."))
-    return redirect(board_url(request, board, "call", call.pk))
+    return redirect(page_url(request, board, "call", call.pk))

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from .. import rules
-from ..models import Call, MemberProfile
+from ..models import Block, Call, MemberProfile
 
 
 def profile_of(request):
@@ -20,11 +20,12 @@ def profile_of(request):
     return request._meetings_profile
 
 
-def board_url(request, board, name="list", *args):
-    base = board.get_url(request)
+def page_url(request, page, name="list", *args):
+    """The URL of one of a routable page's routes, for a redirect."""
+    base = page.get_url(request)
     if not base.endswith("/"):
         base += "/"
-    return base + board.reverse_subpage(name, args=args)
+    return base + page.reverse_subpage(name, args=args)
 
 
 def safe_next(request, board, fallback_name="list"):
@@ -33,7 +34,7 @@ def safe_next(request, board, fallback_name="list"):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return board_url(request, board, fallback_name)
+    return page_url(request, board, fallback_name)
 
 
 def house_rules_required(view):
@@ -47,9 +48,9 @@ def house_rules_required(view):
             # The routes pass call_id by position; a POST-only URL is no place to return to.
             call_id = kwargs.get("call_id", args[0] if args else None)
             if request.method == "POST" and call_id is not None:
-                back = board_url(request, board, "call", call_id)
+                back = page_url(request, board, "call", call_id)
             query = urlencode({"next": back})
-            return redirect(f"{board_url(request, board, 'welcome')}?{query}")
+            return redirect(f"{page_url(request, board, 'welcome')}?{query}")
         return view(request, board, *args, **kwargs)
 
     return wrapper
@@ -58,12 +59,14 @@ def house_rules_required(view):
 def call_for_member(user, call_id, queryset=None):
     """A call the member may see: any visible call, or their own even when hidden.
 
-    Unknown ids and other members' hidden calls are both a plain 404, so that
-    their existence does not leak.
+    Unknown ids, other members' hidden calls and the calls of a member on the
+    other side of a block are all a plain 404, so that their existence does not leak.
     """
     queryset = queryset if queryset is not None else Call.objects.all()
     call = queryset.filter(pk=call_id).first()
     if call is None or (call.hidden and call.organiser_id != user.pk):
+        raise Http404
+    if call.organiser_id != user.pk and Block.between(call.organiser_id, user.pk):
         raise Http404
     return call
 

@@ -9,7 +9,7 @@ from .. import rules
 from ..forms import SignUpForm
 from ..models import Registration
 from .board import call_detail
-from .common import apply_rule, board_url, call_for_member, house_rules_required
+from .common import apply_rule, call_for_member, house_rules_required, page_url
 
 
 @require_POST
@@ -27,7 +27,7 @@ def sign_up(request, board, call_id):
         form.cleaned_data["note"],
         done=_("You have signed up. The organiser will let you know."),
     )
-    return redirect(board_url(request, board, "call", call.pk))
+    return redirect(page_url(request, board, "call", call.pk))
 
 
 @require_POST
@@ -40,7 +40,7 @@ def withdraw(request, board, call_id):
         request.user,
         done=_("You have withdrawn. Thank you for letting the organiser know."),
     )
-    return redirect(board_url(request, board, "call", call.pk))
+    return redirect(page_url(request, board, "call", call.pk))
 
 
 def _organisers_registration(request, registration_id):
@@ -60,11 +60,11 @@ def accept(request, board, registration_id):
     apply_rule(
         request, rules.accept, registration, done=_("Accepted. They can now see the meeting point.")
     )
-    return redirect(board_url(request, board, "call", registration.call_id) + "#sign-ups")
+    return redirect(page_url(request, board, "call", registration.call_id) + "#sign-ups")
 
 
 @require_POST
 def decline(request, board, registration_id):
     registration = _organisers_registration(request, registration_id)
     apply_rule(request, rules.decline, registration, done=_("You said “not this time”."))
-    return redirect(board_url(request, board, "call", registration.call_id) + "#sign-ups")
+    return redirect(page_url(request, board, "call", registration.call_id) + "#sign-ups")

@@ -1,10 +1,13 @@
-"""Build the demo site: accounts, pages and a board full of calls.
+"""Build the demo site: accounts, pages, a board full of calls, and some messages.
 
 Meant for a freshly migrated database, and safe to run again: whatever is already
 there (found by username, page slug, or a call's organiser and title) is left alone.
+The messages are added only while there are none at all.
 """
 
 import datetime
+from contextlib import contextmanager
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -16,12 +19,16 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage, StandardPage
+from wagtail_meetings import messaging, rules
+from wagtail_meetings.errors import RuleError
 from wagtail_meetings.models import (
     Audience,
     Call,
     CallStatus,
+    InboxPage,
     MeetingsBoardPage,
     MemberProfile,
+    Message,
     Place,
     Registration,
     RegistrationStatus,
@@ -31,6 +38,7 @@ from wagtail_meetings.models import (
 
 SITE_NAME = "Vereniging voorbeeld"
 BOARD_URL = "http://127.0.0.1:8000/leden/prikbord/"
+INBOX_URL = "http://127.0.0.1:8000/leden/berichten/"
 
 MEMBERS_GROUP = "Members"
 MODERATORS_GROUP = "Moderators"
@@ -123,6 +131,20 @@ zij afspreekt, en komen er geen onbekenden onverwacht naar een ontmoeting.</p>
 Daarom blijft alles wat op het prikbord staat binnen de kring van leden.</p>
 <p>Wil je lid worden? Op de website van de vereniging lees je hoe dat gaat. Ben je al lid
 en zie je deze tekst toch? Neem dan contact op met het secretariaat.</p>
+"""
+
+INBOX_INTRO = """
+<p>Hier vind je je berichten. Bij elke ontmoeting hoort een gesprek met de organisator en
+de leden die meegaan: daar spreken jullie samen de tijd, de plek en de laatste details af.
+Je kunt ook een bericht sturen aan één lid.</p>
+<p>Berichten zijn alleen te lezen voor de leden in het gesprek. Deel geen adres of
+telefoonnummer als je dat niet wilt.</p>
+"""
+
+INBOX_NON_MEMBER_MESSAGE = """
+<p>De berichten zijn alleen voor leden van de vereniging. Zo weet iedereen met wie hij of
+zij praat.</p>
+<p>Ben je al lid en zie je deze tekst toch? Neem dan contact op met het secretariaat.</p>
 """
 
 SUGGESTED_ACTIVITIES = "\n".join(
@@ -622,6 +644,90 @@ CALLS = [
     },
 ]
 
+# --- Messages -----------------------------------------------------------------
+# Each message: (minutes before the seed runs, sender, text). The messages go through
+# wagtail_meetings.messaging at those (back-dated) moments, so read states and the
+# inbox order come out as if the members had written them.
+
+# The organiser accepts a sign-up for a dated call, then both agree on the details in
+# the meeting's conversation. The last messages stay unread for the organiser, anna.
+CALL_CONVERSATION = {
+    "organiser": "anna",
+    "title": "Nog een keer het Wilhelminapark",
+    "member": "chris",
+    "accepted": 26 * 60,
+    "messages": [
+        (
+            25 * 60,
+            "anna",
+            "Fijn dat je weer meegaat! Zullen we net als vorige keer om 14:00 beginnen? "
+            "Ik wacht bij de muziekkoepel, aan de kant van de vijver.",
+        ),
+        (
+            24 * 60,
+            "chris",
+            "Dat is goed. Ik kom met bus 2 en stap uit bij de halte Wilhelminapark. "
+            "Dan ben ik er rond tien voor twee.",
+        ),
+        (
+            23 * 60,
+            "anna",
+            "Prima. Ik heb weer mijn groene rugzak bij me. Als het regent, schuilen we eerst "
+            "even onder de koepel en kijken we daar wat we doen.",
+        ),
+        (
+            90,
+            "chris",
+            "Goed plan. Ik draag een gele regenjas, dus je ziet me vast snel.",
+        ),
+        (
+            85,
+            "chris",
+            "En na afloop een kop thee in het theehuis lijkt me fijn, als jij daar ook zin in "
+            "hebt. Tot dan!",
+        ),
+    ],
+}
+
+# Two other members write to each other directly.
+DIRECT_CONVERSATION = {
+    "members": ("dewi", "eva"),
+    "messages": [
+        (
+            3 * 24 * 60,
+            "dewi",
+            "Hoi Wilg, fijn dat je meegaat naar Sonsbeek. Ik las dat je ook graag wandelt. "
+            "Ken je de routes van Natuurmonumenten? Daar staan veel rustige wandelingen op: "
+            "https://www.natuurmonumenten.nl",
+        ),
+        (
+            3 * 24 * 60 - 45,
+            "eva",
+            "Hoi Dewi! Ja, die ken ik. De Kampina bij Oisterwijk is een van mijn favorieten. "
+            "Het is daar lekker stil.",
+        ),
+        (
+            2 * 24 * 60,
+            "dewi",
+            "Dat klinkt mooi. Misschien kunnen we daar later een keer samen heen. Geen haast, "
+            "we zien elkaar eerst in Arnhem.",
+        ),
+        (
+            2 * 24 * 60 - 20,
+            "eva",
+            "Goed idee. Tot in Arnhem, ik neem een thermoskan thee mee.",
+        ),
+    ],
+}
+
+
+@contextmanager
+def clock(moment):
+    """Let ``timezone.now()`` return ``moment``, to back-date what the app records."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 CALL_FIELDS = [
     "description",
     "audience",
@@ -647,13 +753,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             groups = self.ensure_groups()
             users = self.ensure_users(groups)
-            board = self.ensure_pages()
+            board, inbox = self.ensure_pages()
             created = self.ensure_calls(users)
+        with transaction.atomic():
+            self.ensure_messages(users)
         # Wagtail queues index updates as background tasks; the demo's search should
         # work before a task worker has ever run.
         call_command("wagtail_update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({created} calls added)."))
-        self.report(board)
+        self.report(board, inbox)
 
     # Accounts
 
@@ -740,7 +848,19 @@ class Command(BaseCommand):
                 )
             )
             board.save_revision().publish()
-        return board
+
+        inbox = InboxPage.objects.descendant_of(home).first()
+        if inbox is None:
+            inbox = members.add_child(
+                instance=InboxPage(
+                    title="Berichten",
+                    slug="berichten",
+                    intro=INBOX_INTRO,
+                    non_member_message=INBOX_NON_MEMBER_MESSAGE,
+                )
+            )
+            inbox.save_revision().publish()
+        return board, inbox
 
     def remove_welcome_page(self, root):
         """Remove Wagtail's "Welcome to your new Wagtail site!" page (a plain Page)."""
@@ -826,9 +946,53 @@ class Command(BaseCommand):
                 raise CommandError(f"{call.title!r}: the organiser cannot sign up.")
             Registration.objects.create(call=call, member=users[username], status=status, note=note)
 
+    # Messages
+
+    def ensure_messages(self, users):
+        if Message.objects.exists():
+            return
+        now = timezone.now()
+        # The rules give every meeting with accepted members its conversation; the calls
+        # above got their sign-ups directly, so give them theirs now.
+        for call in Call.objects.filter(
+            registrations__status=RegistrationStatus.ACCEPTED, conversation__isnull=True
+        ).distinct():
+            messaging.sync_call_conversation(call)
+        self.seed_call_conversation(users, now)
+        self.seed_direct_conversation(users, now)
+
+    def seed_call_conversation(self, users, now):
+        spec = CALL_CONVERSATION
+        call = Call.objects.filter(organiser=users[spec["organiser"]], title=spec["title"]).first()
+        registration = call and call.registrations.filter(member=users[spec["member"]]).first()
+        if registration is None:
+            self.stderr.write(f"No sign-up of {spec['member']} for {spec['title']!r}: no messages.")
+            return
+        try:
+            with clock(now - datetime.timedelta(minutes=spec["accepted"])):
+                rules.accept(registration)
+            conversation = messaging.sync_call_conversation(call)
+            self.send_all(conversation, spec["messages"], users, now)
+        except RuleError as error:
+            self.stderr.write(f"{spec['title']!r}: no messages ({error.message}).")
+
+    def seed_direct_conversation(self, users, now):
+        spec = DIRECT_CONVERSATION
+        minutes, sender, body = spec["messages"][0]
+        (recipient,) = (username for username in spec["members"] if username != sender)
+        with clock(now - datetime.timedelta(minutes=minutes)):
+            conversation, _message = messaging.start_direct(users[sender], users[recipient], body)
+        self.send_all(conversation, spec["messages"][1:], users, now)
+
+    @staticmethod
+    def send_all(conversation, messages, users, now):
+        for minutes, sender, body in messages:
+            with clock(now - datetime.timedelta(minutes=minutes)):
+                messaging.send(conversation, users[sender], body)
+
     # Report
 
-    def report(self, board):
+    def report(self, board, inbox):
         write = self.stdout.write
         write("")
         write("Demo logins (password: demo-<username>):")
@@ -844,3 +1008,9 @@ class Command(BaseCommand):
         write(f"Board: {BOARD_URL}")
         if board.url_path and not board.url_path.endswith("/leden/prikbord/"):
             write(f"(the board page itself is at {board.get_url()})")
+        write(f"Inbox: {INBOX_URL}")
+        if inbox.url_path and not inbox.url_path.endswith("/leden/berichten/"):
+            write(f"(the inbox page itself is at {inbox.get_url()})")
+        unread = messaging.unread_total(get_user_model().objects.get(username="anna"))
+        if unread:
+            write(f"  anna has {unread} unread message{'s' if unread != 1 else ''}.")
