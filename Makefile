@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test test-sqlite test-postgres lint check messages dist clean test-package
+.PHONY: demo test test-sqlite test-postgres lint check messages dist clean test-package benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,25 @@ test-postgres: $(VENV)/.installed
 		echo "== PostgreSQL run skipped: set MEETINGS_TEST_POSTGRES=postgresql://user@host:port/name to add it."; \
 	fi
 
-## messages: refresh and compile the Dutch catalogue
+## benchmark: fill a database with a national association's volume (SCALE ?= 1.0: 10,000
+## members) and measure the main pages. On EXAMPLE_SITE_DATABASE_URL when set, else on a
+## SQLite file of its own (never the demo's database).
+SCALE ?= 1.0
+RUNS ?= 50
+BENCH_DB ?= $(CURDIR)/benchmarks/bench.sqlite3
+BENCH_ENV := EXAMPLE_SITE_DB=$(BENCH_DB)
+
+benchmark: $(VENV)/.installed
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput
+	$(BENCH_ENV) $(BIN)/python benchmarks/fill.py --scale $(SCALE) --replace
+	$(BENCH_ENV) $(BIN)/python benchmarks/measure.py --runs $(RUNS)
+
+## messages: refresh and compile the Dutch catalogues (the app's and the example site's)
 messages: $(VENV)/.installed
 	cd wagtail_meetings && ../$(BIN)/django-admin makemessages -l nl --no-obsolete
 	cd wagtail_meetings && ../$(BIN)/django-admin compilemessages -l nl
+	cd example_site && ../$(BIN)/django-admin makemessages -l nl --no-obsolete
+	cd example_site && ../$(BIN)/django-admin compilemessages -l nl
 
 ## dist: build the sdist and the wheel into dist/
 dist: $(VENV)/.installed

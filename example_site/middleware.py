@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 
@@ -22,3 +23,19 @@ class SiteLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admin's directives under ``ADMIN_URL_PREFIX``.
+
+    Every other path gets the strict ``CONTENT_SECURITY_POLICY``; a view's own
+    ``csp_replace`` or ``csp_update`` still wins.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.replace is None:
+            prefix = getattr(settings, "ADMIN_URL_PREFIX", None)
+            if prefix and request.path_info.startswith(prefix):
+                parts.replace = settings.ADMIN_CONTENT_SECURITY_POLICY_DIRECTIVES
+        return parts

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -15,6 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Place.objects.exists():
             call_command("meetings_load_places", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Rate-limit counts are keyed by user id, and ids come back in the next test."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -106,3 +115,9 @@ def call(organiser, utrecht):
 @pytest.fixture
 def profile_of():
     return lambda user: MemberProfile.objects.get(user=user)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what the code queues for after the commit (the e-mail tasks), as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

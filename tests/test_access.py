@@ -17,7 +17,14 @@ from django.test import Client, override_settings
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
-from wagtail_meetings.models import Call, MeetingsBoardPage, MemberProfile, Registration
+from wagtail_meetings.models import (
+    Call,
+    CheckIn,
+    MeetingsBoardPage,
+    MemberProfile,
+    Registration,
+    Report,
+)
 
 from .utils import board_url, make_call, make_member, register
 
@@ -86,10 +93,35 @@ def client_for(cast, role, client_class=Client):
     return client
 
 
-CALL_ROUTES = ["call", "edit", "again", "cancel", "close", "reopen", "sign_up", "withdraw"]
+CALL_ROUTES = [
+    "call",
+    "calendar",
+    "edit",
+    "again",
+    "cancel",
+    "close",
+    "reopen",
+    "sign_up",
+    "withdraw",
+    "report_call",
+    "report_meeting",
+    "check_in",
+]
 REGISTRATION_ROUTES = ["accept", "decline"]
-PLAIN_ROUTES = ["list", "post", "mine", "welcome", "profile"]
-ALL_ROUTES = PLAIN_ROUTES + CALL_ROUTES + REGISTRATION_ROUTES
+# Reporting the organiser; marking a moderator's notice as read (id 1: nobody's).
+OTHER_ID_ROUTES = ["report_member", "notice_read"]
+PLAIN_ROUTES = [
+    "list",
+    "towns",
+    "post",
+    "mine",
+    "welcome",
+    "profile",
+    "my_data",
+    "my_data_download",
+    "leave_board",
+]
+ALL_ROUTES = PLAIN_ROUTES + CALL_ROUTES + REGISTRATION_ROUTES + OTHER_ID_ROUTES
 STATE_CHANGING = ["sign_up", "withdraw", "accept", "decline", "close", "reopen"]
 ORGANISER_ONLY = ["edit", "again", "cancel", "close", "reopen", "accept", "decline"]
 MEMBER_ROLES = ["member", "organiser", "accepted", "pending", "declined", "withdrawn"]
@@ -100,6 +132,10 @@ def route_url(cast, name, call=None, registration=None):
         return board_url(cast.board, name, (call or cast.call).pk)
     if name in REGISTRATION_ROUTES:
         return board_url(cast.board, name, (registration or cast.registrations["pending"]).pk)
+    if name == "report_member":
+        return board_url(cast.board, name, cast.people["organiser"].pk)
+    if name == "notice_read":
+        return board_url(cast.board, name, 1)
     return board_url(cast.board, name)
 
 
@@ -116,6 +152,8 @@ def snapshot():
                 "pk", "call_id", "member_id", "status", "note"
             )
         ),
+        list(Report.objects.values_list("pk", "kind", "reporter_id")),
+        list(CheckIn.objects.values_list("pk", "member_id", "call_id")),
     )
 
 
@@ -204,10 +242,17 @@ def test_the_editor_is_no_member_on_the_site(cast):
 
 
 def expected_get(role, route):
-    if route in STATE_CHANGING:
+    if route in STATE_CHANGING or route in ("check_in", "notice_read"):
         return 405
     if route in ("edit", "again", "cancel"):
         return 200 if role == "organiser" else 404
+    if route == "calendar":
+        return 200 if role in ("organiser", "accepted") else 404
+    if route in ("report_call", "report_member"):
+        # Nobody reports their own call, or themselves.
+        return 404 if role == "organiser" else 200
+    if route == "report_meeting":
+        return 404  # the meeting is still ahead
     return 200
 
 
@@ -351,6 +396,12 @@ UNKNOWN = 987654
         ("withdraw", "post"),
         ("accept", "post"),
         ("decline", "post"),
+        ("report_call", "get"),
+        ("report_call", "post"),
+        ("report_member", "get"),
+        ("report_member", "post"),
+        ("report_meeting", "get"),
+        ("check_in", "post"),
     ],
 )
 def test_unknown_ids_are_404(cast, role, route, method):
@@ -659,3 +710,120 @@ def test_app_registers_no_before_serve_page_hook_that_answers():
         if getattr(fn, "__module__", "").startswith("wagtail_meetings")
     ]
     assert ours == []
+
+
+# --------------------------------------------------------------------------
+# Refusals are logged, with ids only.
+# --------------------------------------------------------------------------
+
+ACCESS_LOGGER = "wagtail_meetings.access"
+
+
+def refusals(caplog):
+    return [record for record in caplog.records if record.name == ACCESS_LOGGER]
+
+
+def assert_no_member_content(record, cast):
+    call = cast.call
+    text = " ".join(
+        [record.getMessage(), repr(record.args), repr(record.__dict__.get("meetings_objects"))]
+    )
+    secrets = [call.title, call.description, call.meeting_point, call.place.name, *NOTES.values()]
+    # Names of the cast (their usernames are plain words such as "member").
+    secrets += [ACCEPTED_NAME, FELLOW_NAME, PENDING_NAME, DECLINED_NAME, WITHDRAWN_NAME]
+    secrets += [cast.people[role].meetings_profile.display_name for role in ("member", "organiser")]
+    for secret in secrets:
+        assert secret not in text, secret
+    assert "/" not in record.getMessage()  # no paths, no query strings
+
+
+@pytest.mark.parametrize("route", ["list", "call", "edit", "accept"])
+def test_anonymous_refusal_is_logged(cast, caplog, route):
+    caplog.set_level("INFO", logger=ACCESS_LOGGER)
+    client_for(cast, "anonymous").get(route_url(cast, route) + "?town=Utrecht&q=Maarssen")
+    [record] = refusals(caplog)
+    assert record.levelname == "INFO"
+    assert record.meetings_reason == "login required"
+    assert record.meetings_user_id is None
+    assert record.meetings_route == route
+    assert record.meetings_page_id == cast.board.pk
+    message = record.getMessage()
+    assert "user=anonymous" in message
+    assert f"route={route} page={cast.board.pk}" in message
+    if route in CALL_ROUTES:
+        assert f"object=call_id={cast.call.pk}" in message
+        assert record.meetings_objects == {"call_id": cast.call.pk}
+    elif route in REGISTRATION_ROUTES:
+        assert f"registration_id={cast.registrations['pending'].pk}" in message
+    else:
+        assert message.endswith("object=-")
+    assert_no_member_content(record, cast)
+    assert "Maarssen" not in message
+
+
+@pytest.mark.parametrize("role", ["outsider", "editor"])
+def test_non_member_refusal_is_logged_as_a_warning(cast, caplog, role):
+    caplog.set_level("INFO", logger=ACCESS_LOGGER)
+    client_for(cast, role).post(route_url(cast, "sign_up"), {"note": "Let me in"})
+    [record] = refusals(caplog)
+    assert record.levelname == "WARNING"
+    assert record.meetings_reason == "not a member"
+    assert record.meetings_user_id == cast.people[role].pk
+    assert f"user={cast.people[role].pk} route=sign_up" in record.getMessage()
+    assert "Let me in" not in record.getMessage()
+    assert_no_member_content(record, cast)
+
+
+def test_someone_elses_object_is_logged(cast, others, caplog):
+    caplog.set_level("INFO", logger=ACCESS_LOGGER)
+    organiser = cast.people["organiser"]
+    response = client_for(cast, "organiser").get(
+        route_url(cast, "edit", call=others.call, registration=others.registration)
+    )
+    assert response.status_code == 404
+    [record] = refusals(caplog)
+    assert record.levelname == "INFO"
+    assert record.meetings_reason == "not found"
+    assert record.meetings_user_id == organiser.pk
+    assert record.meetings_route == "edit"
+    assert record.meetings_objects == {"call_id": others.call.pk}
+    assert f"object=call_id={others.call.pk}" in record.getMessage()
+    assert others.call.title not in record.getMessage()
+    assert_no_member_content(record, cast)
+
+
+def test_a_hidden_call_is_logged_as_not_found(cast, caplog):
+    cast.call.hidden = True
+    cast.call.save()
+    caplog.set_level("INFO", logger=ACCESS_LOGGER)
+    assert client_for(cast, "member").get(route_url(cast, "call")).status_code == 404
+    [record] = refusals(caplog)
+    assert record.meetings_reason == "not found"
+    assert record.meetings_user_id == cast.people["member"].pk
+    assert_no_member_content(record, cast)
+
+
+def test_someone_elses_conversation_is_logged(cast, caplog, inbox):
+    from wagtail_meetings.messaging import start_direct
+
+    from .utils import inbox_url
+
+    thread, _message = start_direct(
+        cast.people["accepted"], cast.people["fellow"], "Shall we walk together? I live nearby."
+    )
+    caplog.set_level("INFO", logger=ACCESS_LOGGER)
+    response = client_for(cast, "member").get(inbox_url(inbox, "conversation", thread.pk))
+    assert response.status_code == 404
+    [record] = refusals(caplog)
+    assert record.meetings_page_id == inbox.pk
+    assert record.meetings_route == "conversation"
+    assert record.meetings_objects == {"conversation_id": thread.pk}
+    assert "walk together" not in record.getMessage()
+    assert_no_member_content(record, cast)
+
+
+@pytest.mark.parametrize("role", MEMBER_ROLES)
+def test_members_who_get_in_are_not_logged(cast, caplog, role):
+    caplog.set_level("DEBUG", logger=ACCESS_LOGGER)
+    assert client_for(cast, role).get(route_url(cast, "list")).status_code == 200
+    assert refusals(caplog) == []

@@ -1094,3 +1094,18 @@ def test_my_meetings(client, board, member, organiser, utrecht):
     assert "Under the oak" not in page  # declined: never
     assert "Someone else's" not in page
     assert "Secret spot" not in page
+
+
+def test_my_meetings_names_who_is_coming_and_no_one_else(client, board, member, organiser):
+    walk = make_call(organiser=organiser, title="Accepted walk", capacity=6)
+    register(walk, member, status="accepted")
+    register(walk, make_member("coming", "Coby"), status="accepted")
+    register(walk, make_member("asking", "Aster"))
+    register(walk, make_member("turned", "Tijn"), status="declined")
+    register(walk, make_member("gone", "Goos"), status="withdrawn")
+
+    client.force_login(member)
+    page = " ".join(html.unescape(text(client.get(board_url(board, "mine")))).split())
+    assert "Who is coming: Otto, Mira, Coby" in page
+    for name in ("Aster", "Tijn", "Goos"):
+        assert name not in page

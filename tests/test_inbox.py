@@ -43,14 +43,6 @@ CALL_TEXT = "I will wear a green scarf so you can find me."
 BLOCKED_TEXT = "Bram wrote this before the block."
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Rate limits live in the cache: every test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def scene(board, inbox, call, member, organiser, editor):
     """Otto organises a walk; Mira and Ada are in; Otto and Mira also write directly.
@@ -722,6 +714,31 @@ def test_links_in_my_meetings_are_escaped_too(scene):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Tot zaterdag!",
+        "Zullen we om twee uur afspreken? Ik neem thee mee.",
+        "Eerst dit.\nDan dat: koffie; daarna (misschien) lunch.",
+        "<b>\"Quotes\"</b> & 'apostrophes' <script>x</script>",
+        "mail me: anna@example.nl, or ANNA@EXAMPLE.ORG.",
+        "See WWW.Example.nl or Example.COM/path, (example.org).",
+        "https://example.org/a?b=1&c=2 and HTTP://X.NL. and http:/broken",
+        "ratio 3:1, time 14:00, v1.2.3, e.g. the .nl site",
+        "x.co.uk y.netherlands z.organic a@ b@c",
+    ],
+)
+def test_message_text_is_urlize_escaped_with_safe_links(text):
+    """The message filter gives exactly what urlize would, also where it skips it."""
+    from django.utils.html import urlize
+
+    from wagtail_meetings.templatetags.wagtail_meetings_tags import message_text
+
+    expected = urlize(text, nofollow=False, autoescape=True)
+    expected = expected.replace('<a href="', '<a rel="nofollow noopener ugc" href="')
+    assert message_text(text) == expected.replace("\n", "<br>")
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "nul \x00 byte",
@@ -1039,3 +1056,40 @@ def test_a_blocked_participants_messages_stay_out_of_sight_in_a_meeting_conversa
     assert messaging.unread_total(organiser) == 0
     page = client.get(inbox_url(inbox, "conversation", thread.pk)).content.decode()
     assert "A message the organiser should not see" not in page
+
+
+def test_a_long_conversation_pages_back_through_earlier_messages(board, inbox, member, organiser):
+    conversation, _first = messaging.start_direct(member, organiser, "Message 1")
+    from wagtail_meetings.models import Message
+
+    Message.objects.bulk_create(
+        Message(conversation=conversation, sender=member, body=f"Message {n}")
+        for n in range(2, 121)
+    )
+    # Distinct, ordered times: bulk_create gives them all the same moment.
+    for message in Message.objects.filter(conversation=conversation):
+        number = int(message.body.split()[1])
+        Message.objects.filter(pk=message.pk).update(
+            created_at=message.created_at + datetime.timedelta(seconds=number)
+        )
+    client = client_for(organiser)
+    url = inbox_url(inbox, "conversation", conversation.pk)
+
+    def shown(query=""):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        return [m.body for m in response.context["thread_messages"]], response.content.decode()
+
+    latest, html = shown()
+    assert latest == [f"Message {n}" for n in range(71, 121)]
+    assert 'href="?earlier=1"' in html and "Later messages" not in html
+    earlier, html = shown("?earlier=1")
+    assert earlier == [f"Message {n}" for n in range(21, 71)]
+    assert 'href="?earlier=2"' in html and "Later messages" in html
+    first, html = shown("?earlier=2")
+    assert first == [f"Message {n}" for n in range(1, 21)]
+    assert "Earlier messages" not in html
+    assert 'href="?earlier=1"' in html
+    for odd in ("?earlier=abc", "?earlier=-3", "?earlier="):
+        assert shown(odd)[0] == latest
+    assert shown("?earlier=99")[0] == []

@@ -1,13 +1,14 @@
 """The number of queries a page makes does not grow with the data on it."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail_meetings import messaging
 from wagtail_meetings.rules import accept
 
-from .utils import board_url, make_call, make_member, register
+from .utils import board_url, inbox_url, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,48 @@ def test_my_meetings_queries_do_not_grow(client, board, organiser):
     few = count_queries(client, board_url(board, "mine"))
     add_meetings(1, 6)
     assert count_queries(client, board_url(board, "mine")) == few
+
+
+def test_inbox_queries_do_not_grow_with_conversations(client, board, inbox, member):
+    cache.clear()  # the rate limits
+
+    def add_conversations(start, count):
+        for index in range(start, start + count):
+            other = make_member(f"writer-{index}")
+            messaging.start_direct(other, member, f"Hello ({index})")
+            call = make_call(organiser=other, title=f"Walk {index}")
+            accept(register(call, member))
+            accept(register(call, make_member(f"walker-{index}")))
+            messaging.send(call.conversation, other, f"See you at ten ({index})")
+            messaging.send(call.conversation, other, "Bring a coat")
+
+    client.force_login(member)
+    add_conversations(0, 1)
+    few = count_queries(client, inbox_url(inbox))
+    add_conversations(1, 6)
+    messaging.block(member, make_member("blocked"))
+    assert count_queries(client, inbox_url(inbox)) == few
+
+
+@pytest.mark.parametrize("kind", ["call", "direct"])
+def test_conversation_page_queries_do_not_grow(client, board, inbox, organiser, kind):
+    cache.clear()  # the rate limits
+    first = make_member("first")
+    if kind == "call":
+        call = make_call(organiser=organiser, capacity=8)
+        accept(register(call, first))
+        conversation = call.conversation
+        messaging.send(conversation, organiser, "Welcome")
+    else:
+        conversation, _message = messaging.start_direct(first, organiser, "Hello")
+    url = inbox_url(inbox, "conversation", conversation.pk)
+    client.force_login(organiser)
+    few = count_queries(client, url)
+    for index in range(6):
+        writer = first
+        if kind == "call":
+            writer = make_member(f"late-{index}")
+            accept(register(call, writer))
+        messaging.send(conversation, writer, f"Hello from {index}, see https://example.org")
+        messaging.send(conversation, organiser, f"Welcome ({index})")
+    assert count_queries(client, url) == few

@@ -1,10 +1,19 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
-from wagtail_meetings.models import Call, MeetingsBoardPage, MemberProfile, Registration
+from wagtail_meetings.models import (
+    Call,
+    CheckIn,
+    MeetingsBoardPage,
+    MemberProfile,
+    Registration,
+    Report,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +54,12 @@ def test_seeded_site_serves_the_board_to_a_member_only():
     seed()
     board = MeetingsBoardPage.objects.get()
     member, guest = Client(), Client()
-    assert member.login(username="anna", password="demo-anna")
-    assert guest.login(username="gast", password="demo-gast")
+    # Through the login form, as people do (django-axes checks every login's request).
+    for client, username in ((member, "anna"), (guest, "gast")):
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": f"demo-{username}"}
+        )
+        assert response.status_code == 302, username
     listed = Call.objects.listed().first()
     response = member.get(board.url)
     assert response.status_code == 200
@@ -54,3 +67,28 @@ def test_seeded_site_serves_the_board_to_a_member_only():
     response = guest.get(board.url)
     assert response.status_code == 403
     assert listed.title not in response.content.decode()
+
+
+def log_in(client, username):
+    """The demo password works; logged in without the login form (axes wants a request)."""
+    user = get_user_model().objects.get(username=username)
+    assert user.check_password(f"demo-{username}")
+    client.force_login(user)
+
+
+def test_seeded_moderator_finds_open_reports():
+    seed()
+    seed()
+    assert Report.objects.filter(status="open").count() == 2
+    handled = Report.objects.get(status="closed")
+    assert handled.call.hidden
+    assert [a.action for a in handled.actions.all()] == ["hide_call", "warn"]
+    assert CheckIn.objects.filter(answer="reported").exists()
+    moderator = Client()
+    log_in(moderator, "moderator")
+    assert moderator.get(reverse("wagtail_meetings_reports:index")).status_code == 200
+    home = moderator.get(reverse("wagtailadmin_home")).content.decode()
+    assert "2 open reports are waiting for a moderator." in home
+    member = Client()
+    log_in(member, "anna")
+    assert member.get(reverse("wagtail_meetings_reports:index")).status_code == 302

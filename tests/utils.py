@@ -73,3 +73,16 @@ def call_form_data(**overrides):
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def page_routes(page_class):
+    """``(name, parameter names)`` of every route of a routable page type.
+
+    Read from the page type itself, so that a route added later is covered too.
+    RoutablePageMixin's own ``index_route`` is left out: the app's "" route shadows it.
+    """
+    return [
+        (pattern.name, list(pattern.pattern.converters))
+        for pattern in page_class.get_subpage_urls()
+        if pattern.name != "index_route"
+    ]

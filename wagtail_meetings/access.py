@@ -7,6 +7,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .conf import app_settings
 
+# Refusals are logged here, one line each, with ids only: the user, the route's name,
+# the page and the object the route names. Never a path or query string (they may hold
+# a town), a title, a name or any text a member wrote.
 logger = logging.getLogger("wagtail_meetings.access")
 
 
@@ -35,6 +38,35 @@ def make_private(response):
     return response
 
 
+def log_refusal(request, page, reason, level=logging.INFO):
+    """Log that ``request`` was refused on ``page``, with ids only.
+
+    ``reason`` is one of ``"login required"``, ``"not a member"`` and ``"not found"``.
+    The object ids are the route's own (``call_id``, ``registration_id``, ...), which
+    are numbers by construction: every route of the app takes ids only.
+    """
+    match = getattr(request, "routable_resolver_match", None)
+    route = (match.url_name if match else None) or "-"
+    objects = ",".join(f"{name}={value}" for name, value in (match.kwargs if match else {}).items())
+    user_id = request.user.pk if request.user.is_authenticated else None
+    logger.log(
+        level,
+        "Board access refused (%s): user=%s route=%s page=%s object=%s",
+        reason,
+        user_id if user_id is not None else "anonymous",
+        route,
+        page.pk,
+        objects or "-",
+        extra={
+            "meetings_reason": reason,
+            "meetings_user_id": user_id,
+            "meetings_route": route,
+            "meetings_page_id": page.pk,
+            "meetings_objects": dict(match.kwargs) if match else {},
+        },
+    )
+
+
 def gate(request, page):
     """Return a response that stops a non-member, or ``None`` to let a member in.
 
@@ -42,8 +74,9 @@ def gate(request, page):
     user who is not a member gets the board's explanation with status 403.
     """
     if not request.user.is_authenticated:
+        log_refusal(request, page, "login required")
         return redirect_to_login(request.get_full_path())
     if not is_member(request.user):
-        logger.info("Board access refused to a non-member (user id %s).", request.user.pk)
+        log_refusal(request, page, "not a member", level=logging.WARNING)
         return page.render_not_member(request)
     return None

@@ -49,6 +49,14 @@ def check_settings(app_configs, **kwargs):
                 id="wagtail_meetings.E003",
             )
         )
+    retention = app_settings.RETENTION_DAYS
+    if not isinstance(retention, int) or isinstance(retention, bool) or retention < 1:
+        errors.append(
+            Error(
+                "WAGTAIL_MEETINGS_RETENTION_DAYS must be a whole number of days, 1 or more.",
+                id="wagtail_meetings.E004",
+            )
+        )
     if not getattr(settings, "LOGIN_URL", None):
         errors.append(
             Warning(

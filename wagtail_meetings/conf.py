@@ -17,18 +17,23 @@ DEFAULTS = {
     # The most places a call may offer to members joining the organiser.
     "MAX_CAPACITY": 8,
     # Calls per page on the board.
-    "PAGE_SIZE": 20,
+    "PAGE_SIZE": 12,
     # ISO country code of the towns that ``meetings_load_places`` imports.
     "COUNTRY": "NL",
     # Maximum length of member-written texts.
     "MAX_DESCRIPTION_LENGTH": 2000,
     "MAX_NOTE_LENGTH": 500,
     "MAX_MESSAGE_LENGTH": 5000,
+    "MAX_REPORT_LENGTH": 2000,
     # (how many, per how many seconds) for each member; counted in Django's cache,
-    # which must be shared (Redis, Memcached) when several web processes run.
+    # which must be shared (Redis, Memcached) when several web processes run. A
+    # site's own dict may name some actions only: the others keep these defaults.
     "RATE_LIMITS": {
         "message": (30, 3600),
         "conversation": (10, 86400),
+        "call": (5, 86400),
+        "sign_up": (20, 86400),
+        "report": (10, 86400),
     },
     # Shortest time between two "new activity" e-mails to the same member.
     "NOTIFY_QUIET_MINUTES": 15,
@@ -37,6 +42,12 @@ DEFAULTS = {
     # The site name used in e-mails; keep it free of health words. Default: the
     # Wagtail Site's name, else the host name.
     "EMAIL_SITE_NAME": None,
+    # Days after a meeting ended (or was cancelled) before ``meetings_purge``
+    # removes its sign-ups, conversation and messages.
+    "RETENTION_DAYS": 180,
+    # What happens to a member's messages when they remove their board presence:
+    # False keeps them for the others, from "former member"; True deletes them.
+    "ERASE_MESSAGES": False,
 }
 
 

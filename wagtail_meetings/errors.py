@@ -4,3 +4,9 @@ class RuleError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(RuleError):
+    """A member reached a rate limit: the page answers 429 and keeps what they wrote."""
+
+    status = 429

@@ -1,13 +1,15 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import guard
 from .conf import app_settings
-from .models import Call, MemberProfile, Place, Registration
+from .models import Call, MemberProfile, Place, Registration, ReportReason, display_name_of
 from .models.places import normalise_name
 from .text import PlainTextField
 
@@ -66,7 +68,11 @@ class PlaceField(forms.CharField):
 
 
 class CallForm(forms.ModelForm):
-    """Posting, editing and organising again a call."""
+    """Posting, editing and organising again a call.
+
+    The public-place guard (:mod:`wagtail_meetings.guard`) refuses a meeting point or
+    a title that reads as a home; ``home_words`` adds the board's own words to it.
+    """
 
     DATE_FIXED = "fixed"
     DATE_LATER = "later"
@@ -181,8 +187,25 @@ class CallForm(forms.ModelForm):
             "may_leave_early": _("Members may leave early without explaining"),
         }
 
-    def __init__(self, *args, suggested_activities=(), **kwargs):
+    HOME_MESSAGES = {
+        "home": _(
+            "Meetings always take place in a neutral, public place, such as a café, a park "
+            "or a museum — never at someone’s home. Please choose a public meeting point."
+        ),
+        "address": _(
+            "This looks like a street address. Meetings always take place in a neutral, "
+            "public place, such as a café, a park or a museum — never at someone’s home. "
+            "If it is a public place, add its name, for example “Café De Zaak, Kerkstraat 12”."
+        ),
+        "title": _(
+            "Your title reads as if the meeting is at someone’s home. Meetings always take "
+            "place in a neutral, public place, such as a café, a park or a museum."
+        ),
+    }
+
+    def __init__(self, *args, suggested_activities=(), home_words=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.home_words = list(home_words)
         maximum = app_settings.MAX_CAPACITY
         capacity = self.fields["capacity"]
         capacity.max_value = maximum
@@ -238,7 +261,29 @@ class CallForm(forms.ModelForm):
             )
         cleaned["activity_names"] = names
         cleaned["starts_at"] = self._clean_starts_at(cleaned)
+        self._guard_public_place(cleaned)
         return cleaned
+
+    def _guard_public_place(self, cleaned):
+        """Refuse a meeting point or title that reads as someone's home.
+
+        The description is left alone: members tell there about their lives ("I am
+        at home a lot"), and a word list would refuse honest texts.
+        """
+        place = cleaned.get("place")
+        meeting_point = cleaned.get("meeting_point")
+        if meeting_point:
+            problem = guard.meeting_point_problem(
+                meeting_point, self.home_words, towns=[place.name] if place else ()
+            )
+            if problem:
+                self.add_error(
+                    "meeting_point",
+                    ValidationError(self.HOME_MESSAGES[problem], code=f"{problem}_meeting_point"),
+                )
+        title = cleaned.get("title")
+        if title and guard.title_reads_as_home(title, self.home_words):
+            self.add_error("title", ValidationError(self.HOME_MESSAGES["title"], code="home_title"))
 
     def _clean_starts_at(self, cleaned):
         if cleaned.get("date_mode") != self.DATE_FIXED:
@@ -351,3 +396,162 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["body"].validators.append(MaxLengthValidator(app_settings.MAX_MESSAGE_LENGTH))
         self.fields["body"].widget.attrs["rows"] = 4
+
+
+class LeaveBoardForm(forms.Form):
+    """The confirmation before a member's board presence is removed."""
+
+    understood = forms.BooleanField(
+        label=_("I understand what happens, and that it cannot be undone."),
+        error_messages={"required": _("Tick the box if you want to go ahead.")},
+    )
+
+
+class ReportForm(forms.Form):
+    """A member's report to the moderators: a reason, and in their own words if they like."""
+
+    reason = forms.ChoiceField(
+        label=_("What is the matter?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what your report is about.")},
+    )
+    details = PlainTextField(
+        label=_("Tell the moderators more"),
+        multiline=True,
+        required=False,
+        help_text=_("What happened, and when? Only the moderators read this."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["details"].validators.append(MaxLengthValidator(app_settings.MAX_REPORT_LENGTH))
+        self.fields["details"].widget.attrs["rows"] = 5
+
+
+# The moderators' forms in the admin, one per action on a report.
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """One of the members a report is about, shown by the name members see.
+
+    The form sets the users to choose from; the queryset declared on the field
+    is only a placeholder (the user model is not ready when this module loads).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Member"))
+        kwargs.setdefault("queryset", MemberProfile.objects.none())
+        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("empty_label", None)
+        kwargs.setdefault("error_messages", {"required": _("Choose the member.")})
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return display_name_of(obj)
+
+
+class ModerationForm(forms.Form):
+    """What every moderator action asks: a note for the log."""
+
+    action = None
+
+    note = PlainTextField(
+        label=_("Note for the moderators"),
+        multiline=True,
+        required=False,
+        max_length=2000,
+        help_text=_("Kept in the report's log. The member does not see it."),
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.fields["note"].widget.attrs["rows"] = 2
+        if "member" in self.fields:
+            members = list(members)
+            field = self.fields["member"]
+            field.queryset = get_user_model().objects.filter(pk__in=[m.pk for m in members])
+            if len(members) == 1:
+                field.initial = members[0].pk
+
+
+class ClosingModerationForm(ModerationForm):
+    close = forms.BooleanField(label=_("Close the report"), required=False, initial=True)
+
+
+class DismissForm(ModerationForm):
+    action = "dismiss"
+
+
+class HideCallForm(ClosingModerationForm):
+    action = "hide_call"
+
+
+class RemoveMessageForm(ClosingModerationForm):
+    action = "remove_message"
+
+
+class MemberNoticeForm(ClosingModerationForm):
+    member = MemberChoiceField()
+    notice = PlainTextField(
+        label=_("Message to the member"),
+        multiline=True,
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "The member reads this on the board. Keep it calm, and never say who reported."
+        ),
+    )
+
+    field_order = ["member", "notice", "note", "close"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice"].widget.attrs["rows"] = 3
+
+
+class WarnForm(MemberNoticeForm):
+    action = "warn"
+
+
+class SuspendForm(MemberNoticeForm):
+    action = "suspend"
+    FOR_DAYS = "days"
+    FOR_GOOD = "for_good"
+
+    length = forms.ChoiceField(
+        label=_("For how long?"),
+        choices=[(FOR_DAYS, _("For a number of days")), (FOR_GOOD, _("For good"))],
+        initial=FOR_DAYS,
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(
+        label=_("Number of days"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        initial=7,
+    )
+
+    field_order = ["member", "length", "days", "notice", "note", "close"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("length") == self.FOR_DAYS and cleaned.get("days") is None:
+            if "days" not in self.errors:
+                self.add_error("days", _("Enter the number of days, or choose “for good”."))
+            return cleaned
+        if cleaned.get("length") == self.FOR_DAYS:
+            cleaned["until"] = timezone.now() + datetime.timedelta(days=cleaned["days"])
+        else:
+            cleaned["until"] = None
+        return cleaned
+
+
+class LiftSuspensionForm(ModerationForm):
+    action = "lift"
+
+    member = MemberChoiceField()
+
+    field_order = ["member", "note"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import ratelimit
-from .errors import RuleError
+from .errors import RateLimited, RuleError
 from .models import (
     Block,
     CallStatus,
@@ -20,6 +20,7 @@ from .models import (
     Message,
     RegistrationStatus,
 )
+from .moderation import refuse_if_suspended, suspension_refusal
 from .notifications import notify_later
 
 
@@ -50,7 +51,10 @@ def sync_call_conversation(call):
             return None
         conversation = Conversation.objects.create(kind=ConversationKind.CALL, call=call)
     now = timezone.now()
-    wanted = {call.organiser_id, *accepted}
+    wanted = set(accepted)
+    # A call whose organiser left the board keeps its members, without them.
+    if call.organiser_id is not None:
+        wanted.add(call.organiser_id)
     for member_id in wanted:
         _join(conversation, member_id, now)
     conversation.memberships.filter(left_at__isnull=True).exclude(member_id__in=wanted).update(
@@ -88,6 +92,9 @@ def write_refusal(conversation, user, membership=None):
     """Why ``user`` cannot write in ``conversation`` now, or ``None`` if they can."""
     if membership is None or membership.left_at is not None:
         return _("You are no longer in this conversation.")
+    suspended = suspension_refusal(user)
+    if suspended:
+        return suspended
     if conversation.closed_at is not None:
         return _("This conversation is closed.")
     call = conversation.call
@@ -108,7 +115,7 @@ def send(conversation, sender, body):
     if refusal:
         raise RuleError(refusal)
     if not ratelimit.allow(sender, "message"):
-        raise RuleError(
+        raise RateLimited(
             _("You have sent many messages in a short time. Please wait a while and try again.")
         )
     now = timezone.now()
@@ -133,13 +140,16 @@ def start_direct(sender, recipient, body):
     """
     if sender.pk == recipient.pk:
         raise RuleError(_("You cannot send a message to yourself."))
+    refuse_if_suspended(sender)
     if is_blocked(sender, recipient):
         raise RuleError(_("You cannot send messages to this member."))
     key = Conversation.key_for(sender, recipient)
     if not Conversation.objects.filter(pair_key=key).exists() and not ratelimit.allow(
         sender, "conversation"
     ):
-        raise RuleError(_("You have started many conversations today. Please try again tomorrow."))
+        raise RateLimited(
+            _("You have started many conversations today. Please try again tomorrow.")
+        )
     conversation = direct_conversation(sender, recipient)
     if conversation.closed_at is not None:
         raise RuleError(_("You cannot send messages to this member."))
@@ -166,7 +176,9 @@ def leave(membership):
 
 
 def unread_total(user):
-    return Message.objects.unread_by(user).count()
+    # Counted per conversation, so that only the unread messages are read (not every
+    # message of every conversation the member is in).
+    return ConversationMember.objects.unread_total(user)
 
 
 @transaction.atomic

@@ -22,10 +22,17 @@ from .conf import app_settings
 
 logger = logging.getLogger("wagtail_meetings.notifications")
 
+# What a notice is about. "activity" (messages, sign-ups and answers), "notice"
+# (news from the moderators) and "approved" (a moderator approved the member's call)
+# follow the member's choice of at once or daily; "reminder" (the day before a
+# meeting) goes out at once.
+FOLLOW_PREFERENCE = {"activity", "notice", "approved"}
+
 
 def notify_later(member_ids, kind="activity"):
     """Queue a notification for each member once the current transaction commits."""
-    member_ids = list(member_ids)
+    # Nobody to tell where a member has left the board (a call without organiser).
+    member_ids = [member_id for member_id in member_ids if member_id is not None]
     if not member_ids:
         return
 
@@ -54,7 +61,12 @@ def site_name():
 
 
 def activity_url(kind):
-    """Where the e-mail's link goes: the inbox, or "my meetings" for reminders."""
+    """Where the e-mail's link goes: the inbox, or "my meetings" for the member's calls,
+    reminders and notices.
+
+    A notice is news from the moderators: a warning, a suspension, or a meeting
+    that is no longer on the board.
+    """
     from .models import InboxPage, MeetingsBoardPage
 
     if kind == "activity":
@@ -95,14 +107,18 @@ def notify_member(member_id, kind="activity"):
     if profile is None or profile.notify == Notify.NEVER or not is_member(profile.user):
         return "skipped"
     now = timezone.now()
-    if profile.notify == Notify.DAILY and kind == "activity":
+    if profile.notify == Notify.DAILY and kind in FOLLOW_PREFERENCE:
         if profile.digest_due_at is None:
             due = next_digest_time(now)
             MemberProfile.objects.filter(pk=profile.pk).update(digest_due_at=due)
             schedule(send_digest, due, member_id)
         return "digest"
     quiet = datetime.timedelta(minutes=app_settings.NOTIFY_QUIET_MINUTES)
-    if kind == "activity" and profile.last_notified_at and now - profile.last_notified_at < quiet:
+    if (
+        kind in FOLLOW_PREFERENCE
+        and profile.last_notified_at
+        and now - profile.last_notified_at < quiet
+    ):
         return "quiet"
     if send_notice(profile.user, kind):
         MemberProfile.objects.filter(pk=profile.pk).update(last_notified_at=now)
@@ -136,6 +152,7 @@ def remind_meeting(call_id, starts_at_iso):
         or call.starts_at != datetime.datetime.fromisoformat(starts_at_iso)
         or call.status == CallStatus.CANCELLED
         or call.hidden
+        or call.awaiting_approval
     ):
         return "not due"
     members = [

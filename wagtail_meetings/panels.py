@@ -1,5 +1,29 @@
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
+from wagtail.admin.ui.components import Component
+
+
+class ApprovalPanel(Panel):
+    """For a call waiting for approval: who sees it, and the way to approve it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("Waiting for approval"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_meetings/admin/approval_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk and self.instance.awaiting_approval)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["approve_url"] = reverse(
+                "wagtail_meetings_calls:approve", args=[quote(self.instance.pk)]
+            )
+            return context
 
 
 class RegistrationsPanel(Panel):
@@ -20,3 +44,19 @@ class RegistrationsPanel(Panel):
                 else []
             )
             return context
+
+
+class OpenReportsPanel(Component):
+    """On the admin dashboard, for moderators: how many reports wait for them."""
+
+    name = "meetings_open_reports"
+    template_name = "wagtail_meetings/admin/open_reports_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context=None):
+        from .models import Report
+
+        context = super().get_context_data(parent_context)
+        context["open_count"] = Report.objects.open().count()
+        context["reports_url"] = reverse("wagtail_meetings_reports:index") + "?status=open"
+        return context

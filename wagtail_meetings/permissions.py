@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from wagtail.permission_policies import ModelPermissionPolicy
 
 
@@ -24,3 +25,27 @@ class MemberContentPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(
             [a for a in actions if a not in self.refused_actions]
         )
+
+
+class ModeratePermissionPolicy(ModelPermissionPolicy):
+    """Reports: moderators read them and act on them; nobody adds, edits or deletes one.
+
+    Every admin action on a report needs the one ``moderate`` permission
+    (superusers have it), which the admin calls "view".
+    """
+
+    codename = "moderate"
+    allowed_actions = frozenset({"view", "moderate"})
+
+    def user_has_permission(self, user, action):
+        return action in self.allowed_actions and user.has_perm(
+            f"{self.model._meta.app_label}.{self.codename}"
+        )
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        if not self.allowed_actions.intersection(actions):
+            return get_user_model().objects.none()
+        return self._get_users_with_any_permission_codenames([self.codename])

@@ -4,7 +4,13 @@ import time
 
 from django.core.cache import cache
 
-from .conf import app_settings
+from .conf import DEFAULTS, app_settings
+
+
+def limit_for(action):
+    """``(how many, per how many seconds)`` for ``action``: the site's or the default."""
+    limits = {**DEFAULTS["RATE_LIMITS"], **app_settings.RATE_LIMITS}
+    return limits[action]
 
 
 def allow(user, action):
@@ -13,7 +19,7 @@ def allow(user, action):
     The count lives in a fixed time window, with an atomic ``add`` and ``incr``
     (atomic in Redis and Memcached), so several web processes share one count.
     """
-    limit, period = app_settings.RATE_LIMITS[action]
+    limit, period = limit_for(action)
     window = int(time.time() // period)
     key = f"wagtail_meetings:rate:{action}:{user.pk}:{window}"
     if cache.add(key, 1, timeout=period):

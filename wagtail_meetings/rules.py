@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .errors import RuleError
+from . import ratelimit
+from .errors import RateLimited, RuleError
 from .messaging import sync_call_conversation
-from .models import Block, Call, CallStatus, Registration, RegistrationStatus
+from .models import Approval, Block, Call, CallStatus, Registration, RegistrationStatus
+from .moderation import refuse_if_suspended, suspension_refusal
 from .notifications import notify_later, schedule_reminder
 
 R = RegistrationStatus
@@ -82,7 +84,16 @@ def sign_up_refusal(call, member):
     """Why ``member`` cannot sign up for ``call`` now, or ``None`` if they can."""
     if call.organiser_id == member.pk:
         return _("This is your own call.")
-    if call.hidden or Block.between(call.organiser_id, member.pk):
+    suspended = suspension_refusal(member)
+    if suspended:
+        return suspended
+    # Nobody would answer a call whose organiser has left the board.
+    if (
+        call.hidden
+        or call.awaiting_approval
+        or call.organiser_id is None
+        or Block.between(call.organiser_id, member.pk)
+    ):
         return _("This call is not available.")
     if call.status == C.CANCELLED:
         return _("This meeting has been cancelled.")
@@ -105,6 +116,16 @@ def sign_up(call, member, note=""):
     if refusal:
         raise RuleError(refusal)
     registration = Registration.objects.select_for_update().filter(call=call, member=member).first()
+    if registration is not None:
+        if registration.status in (R.PENDING, R.ACCEPTED):
+            return registration
+        if registration.status == R.DECLINED:
+            raise RuleError(_("The organiser could not take you along this time."))
+    # Only a sign-up that is new (or comes back after withdrawing) counts.
+    if not ratelimit.allow(member, "sign_up"):
+        raise RateLimited(
+            _("You have signed up for many meetings today. Please try again tomorrow.")
+        )
     if registration is None:
         try:
             with transaction.atomic():
@@ -114,10 +135,6 @@ def sign_up(call, member, note=""):
         except IntegrityError:
             # The same member's other tab got there first.
             return Registration.objects.get(call=call, member=member)
-    if registration.status in (R.PENDING, R.ACCEPTED):
-        return registration
-    if registration.status == R.DECLINED:
-        raise RuleError(_("The organiser could not take you along this time."))
     registration.note = note
     registration.save(update_fields=["note"])
     _move_registration(registration, R.PENDING)
@@ -145,6 +162,7 @@ def withdraw(call, member):
 def accept(registration):
     """The organiser accepts a pending sign-up, if a place is free."""
     call = _locked(registration.call)
+    refuse_if_suspended(call.organiser)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == R.ACCEPTED:
         return registration
@@ -211,6 +229,7 @@ def reopen(call):
     call = _locked(call)
     if call.status in (C.OPEN, C.FULL):
         return call
+    refuse_if_suspended(call.organiser)
     _refuse_if_over(call)
     _move_call(call, C.FULL if accepted_count(call) >= call.capacity else C.OPEN)
     return call
@@ -220,6 +239,7 @@ def reopen(call):
 def save_changes(form):
     """Save the organiser's edit of their call; capacity may not drop below who is in."""
     call = _locked(form.instance)
+    refuse_if_suspended(call.organiser)
     _refuse_if_over(call)
     taken = accepted_count(call)
     if form.cleaned_data["capacity"] < taken:
@@ -235,12 +255,44 @@ def save_changes(form):
     return saved
 
 
+def needs_approval(organiser, approval):
+    """Whether a new call of ``organiser`` waits for a moderator, under the board's policy.
+
+    "The first call of each member": a member without an earlier approved call.
+    """
+    if approval == Approval.EVERY:
+        return True
+    if approval == Approval.FIRST:
+        return not Call.objects.filter(organiser=organiser, awaiting_approval=False).exists()
+    return False
+
+
 @transaction.atomic
-def post(form, organiser, repeat_of=None):
-    """Put a new call on the board, and plan the reminder the day before it."""
+def post(form, organiser, repeat_of=None, approval=Approval.NONE):
+    """Put a new call on the board, and plan the reminder the day before it.
+
+    ``approval`` is the board's policy: a call that needs approval is seen only by
+    its organiser until a moderator approves it (:func:`approve`).
+    """
+    refuse_if_suspended(organiser)
+    if not ratelimit.allow(organiser, "call"):
+        raise RateLimited(_("You have posted many calls today. Please try again tomorrow."))
     call = form.save(commit=False)
     call.organiser = organiser
     call.repeat_of = repeat_of
+    call.awaiting_approval = needs_approval(organiser, approval)
     call.save()
     schedule_reminder(call)
+    return call
+
+
+@transaction.atomic
+def approve(call):
+    """A moderator lets a call waiting for approval onto the board; the organiser hears."""
+    call = _locked(call)
+    if not call.awaiting_approval:
+        return call
+    call.awaiting_approval = False
+    call.save(update_fields=["awaiting_approval", "updated_at"])
+    notify_later([call.organiser_id], kind="approved")
     return call

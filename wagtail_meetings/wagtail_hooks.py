@@ -1,5 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .viewsets import MeetingsViewSetGroup
+from .panels import OpenReportsPanel
+from .viewsets import APPROVE_ACTION, MeetingsViewSetGroup, ReportViewSet
 
 register_snippet(MeetingsViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_report_viewset():
+    return ReportViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def add_open_reports_panel(request, panels):
+    if request.user.has_perm("wagtail_meetings.moderate"):
+        panels.insert(0, OpenReportsPanel())
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(APPROVE_ACTION, _("Approve"), _("Approved"))

@@ -8,7 +8,7 @@ not decide, are printed and listed in the run's summary. No rule is disabled.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import fill_call_form
+from .conftest import CALL_FORM_LABELS, fill_call_form
 
 pytestmark = [pytest.mark.e2e]
 
@@ -53,6 +53,15 @@ def board(demo, page, language):
     page.goto(demo.board_url())
 
 
+def board_searched(demo, page, language):
+    page.goto(demo.board_url() + "?town=Utrecht&radius=100&sort=distance&when=month")
+
+
+def board_search_errors(demo, page, language):
+    page.goto(demo.board_url() + "?town=Atlantis&radius=7&start=morgen")
+    page.locator("[data-meetings-error-summary]").wait_for()
+
+
 def call_with_sign_up_form(demo, page, language):
     page.goto(demo.call_url("Wandelen in het Mastbos"))
     page.locator("form[action$='/sign-up/']").wait_for()
@@ -88,6 +97,16 @@ def post_filled(demo, page, language):
     fill_call_form(page, "Wandelen langs de Eem", language)
 
 
+def post_refused_as_a_home(demo, page, language):
+    """The public-place guard's message beside the meeting point, and in the summary."""
+    page.goto(demo.board_url("post"))
+    fill_call_form(page, "Wandelen langs de Eem", language)
+    page.get_by_label(CALL_FORM_LABELS[language]["meeting_point"], exact=True).fill("Bij mij thuis")
+    page.locator("form.meetings-form button[type=submit]").click()
+    page.locator("[data-meetings-error-summary]").wait_for()
+    assert page.locator("#id_meeting_point_error").is_visible()
+
+
 def edit(demo, page, language):
     page.goto(demo.call_url("Nog een keer het Wilhelminapark", "edit"))
 
@@ -116,6 +135,20 @@ def welcome_with_errors(demo, page, language):
 
 def profile(demo, page, language):
     page.goto(demo.board_url("profile"))
+
+
+def my_data(demo, page, language):
+    page.goto(demo.board_url("my_data"))
+
+
+def leave_board(demo, page, language):
+    page.goto(demo.board_url("leave_board"))
+
+
+def leave_board_with_errors(demo, page, language):
+    page.goto(demo.board_url("leave_board"))
+    page.locator("form.meetings-form button[type=submit]").click()
+    page.locator("[data-meetings-error-summary]").wait_for()
 
 
 def inbox_url(name="inbox", *args):
@@ -160,6 +193,40 @@ def block_confirmation(demo, page, language):
     page.goto(demo.board_url("block", User.objects.get(username="fenna").pk))
 
 
+def report_call(demo, page, language):
+    page.goto(demo.call_url("Wandelen in het Mastbos", "report_call"))
+
+
+def report_with_errors(demo, page, language):
+    report_call(demo, page, language)
+    page.locator("form.meetings-form button[type=submit]").click()
+    page.locator("[data-meetings-error-summary]").wait_for()
+
+
+def check_in(demo, page, language):
+    page.goto(demo.board_url("mine"))
+    page.locator("form[action$='/check-in/']").first.wait_for()
+
+
+def moderators_notice(demo, page, language):
+    page.goto(demo.board_url())
+    page.locator("form[action$='/read/']").wait_for()
+
+
+def admin_report(demo, page, language):
+    from django.contrib.auth.models import User
+    from wagtail.users.models import UserProfile
+
+    from wagtail_meetings.models import Report
+
+    profile = UserProfile.get_for_user(User.objects.get(username="moderator"))
+    profile.preferred_language = language
+    profile.save()
+    report = Report.objects.filter(kind="message").get()
+    page.goto(f"/admin/meetings/reports/{report.pk}/")
+    page.locator("button[value=dismiss]").wait_for()
+
+
 def not_member(demo, page, language):
     response = page.goto(demo.board_url())
     assert response.status == 403
@@ -178,6 +245,8 @@ def login_with_errors(demo, page, language):
 
 STATES = [
     ("board", "anna", board),
+    ("board-searched", "anna", board_searched),
+    ("board-search-errors", "anna", board_search_errors),
     ("call-sign-up-form", "anna", call_with_sign_up_form),
     ("call-organiser", "anna", call_as_organiser),
     ("call-waiting", "chris", call_while_waiting),
@@ -185,6 +254,7 @@ STATES = [
     ("post-empty", "anna", post_empty),
     ("post-errors", "anna", post_with_errors),
     ("post-filled", "anna", post_filled),
+    ("post-refused-as-a-home", "anna", post_refused_as_a_home),
     ("edit", "anna", edit),
     ("organise-again", "anna", organise_again),
     ("cancel", "anna", cancel),
@@ -192,12 +262,20 @@ STATES = [
     ("welcome-empty", "gijs", welcome_empty),
     ("welcome-errors", "gijs", welcome_with_errors),
     ("profile", "anna", profile),
+    ("my-data", "anna", my_data),
+    ("leave-board", "anna", leave_board),
+    ("leave-board-errors", "anna", leave_board_with_errors),
     ("inbox", "anna", inbox),
     ("inbox-archived", "anna", inbox_archived),
     ("conversation", "anna", conversation),
     ("conversation-errors", "anna", conversation_with_errors),
     ("write-to-member", "anna", write_to_member),
     ("block-confirmation", "anna", block_confirmation),
+    ("report-call", "anna", report_call),
+    ("report-errors", "anna", report_with_errors),
+    ("check-in", "anna", check_in),
+    ("moderators-notice", "eva", moderators_notice),
+    ("admin-report", "moderator", admin_report),
     ("not-member", "gast", not_member),
     ("login", None, login),
     ("login-errors", None, login_with_errors),

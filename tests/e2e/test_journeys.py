@@ -136,10 +136,18 @@ def test_journey_3_sign_up_and_be_accepted(demo, open_page):
     meeting_point = "In het café van Rijksmuseum Twenthe"
     note = "Ik kom met de trein uit Nijmegen, misschien iets later."
 
-    # Dewi finds the call on the board and signs up with a note.
+    # Dewi lives in Nijmegen: the board first shows what is near. She widens the
+    # search, finds Bram's call in Enschede and signs up with a note.
     dewi = open_page()
     log_in(dewi, "dewi")
-    dewi.get_by_role("link", name=title).click()
+    expect(dewi.get_by_role("link", name=title)).to_have_count(0)
+    search = dewi.get_by_role("search", name="Een ontmoeting zoeken")
+    search.get_by_label("Afstand").select_option(label="100 km")
+    search.get_by_role("button", name="Oproepen tonen").click()
+    expect(dewi).to_have_url(re.compile(r"\?.*radius=100"))
+    card = dewi.get_by_role("article", name=title)
+    expect(card).to_contain_text(re.compile(r"± \d+ km"))
+    card.get_by_role("link", name=title).click()
     expect(dewi.get_by_role("heading", level=1)).to_have_text(title)
     expect(dewi.get_by_text(meeting_point)).to_have_count(0)
     dewi.get_by_label("Een korte opmerking voor de organisator").fill(note)
@@ -169,8 +177,10 @@ def test_journey_3_sign_up_and_be_accepted(demo, open_page):
     expect(dewi.get_by_text(meeting_point)).to_be_visible()
 
     # Eva, another member, sees the call but neither the meeting point nor the note.
+    # She lives in Eindhoven and has bookmarked a search of the whole country.
     eva = open_page()
     log_in(eva, "eva")
+    eva.goto(BOARD_PATH + "?radius=&activity=museum")
     eva.get_by_role("link", name=title).click()
     expect(eva.get_by_role("heading", level=1)).to_have_text(title)
     shared_later = "De organisator deelt de precieze ontmoetingsplek met de leden die mee mogen."
@@ -188,10 +198,11 @@ def test_journey_4_agreeing_on_a_time_in_the_meeting_conversation(demo, open_pag
     proposal = "Zullen we om 14:00 bij de ingang afspreken?"
     answer = "Prima, tot dan! Ik draag een rode sjaal."
 
-    # Bram opens the meeting's conversation from the call page and proposes a time.
+    # Bram opens his call from "my meetings", then its conversation, and proposes a time.
     bram = open_page()
     log_in(bram, "bram")
-    bram.get_by_role("link", name=title).click()
+    bram.get_by_role("link", name="Mijn meetings").click()
+    bram.get_by_role("article", name=title).get_by_role("link", name=title).click()
     bram.get_by_role("link", name="Spreek de details af in het gesprek van de meeting").click()
     expect(bram.get_by_role("heading", level=1)).to_have_text(title)
     bram.get_by_label("Je bericht").fill(proposal)
@@ -261,6 +272,7 @@ def test_journey_5_the_editor_hides_a_call(demo, open_page):
     # A member (here Chris, who had signed up) no longer finds the call.
     member = open_page()
     log_in(member, "chris")
+    member.goto(BOARD_PATH + "?radius=")  # the whole country, not just near Rotterdam
     other = "Tekenen en schilderen in het Vondelpark"
     expect(member.get_by_role("link", name=other)).to_be_visible()
     expect(member.get_by_role("link", name=title)).to_have_count(0)
@@ -383,7 +395,7 @@ def test_journey_6_keyboard_only(demo, open_page):
 
     # Signing up for Dewi's call, from the board.
     title = "Tekenen en schilderen in het Vondelpark"
-    page.goto(BOARD_PATH)
+    page.goto(BOARD_PATH + "?radius=50")  # Amsterdam is further than the board's default
     tab_to(page, title, tag="a")
     assert_focus_visible(page)
     page.keyboard.press("Enter")
@@ -401,3 +413,41 @@ def test_journey_6_keyboard_only(demo, open_page):
     tab_to(page, "Alle oproepjes", tag="a", backwards=True)
     assert_focus_visible(page)
     save_screenshot(page, "journey-6-keyboard-signed-up")
+
+
+def test_journey_7_finding_a_meeting_near_home(demo, open_page):
+    """Anna moves to Amersfoort, lets the town field suggest it, and searches nearby."""
+    anna = open_page()
+    log_in(anna, "anna")
+    anna.get_by_role("link", name="Mijn profiel").click()
+    town = anna.get_by_label("Woonplaats")
+    town.fill("")
+    town.press_sequentially("Amersf", delay=30)
+    # The suggestions are an enhancement: they come from the server as she types.
+    expect(anna.locator("datalist option[value='Amersfoort (Utrecht)']")).to_have_count(1)
+    town.fill("Amersfoort (Utrecht)")
+    anna.get_by_role("button", name="Mijn profiel opslaan").click()
+    expect(anna.get_by_role("status")).to_contain_text("Je profiel is opgeslagen")
+
+    anna.goto(demo.board_url())
+    search = anna.get_by_role("search", name="Een ontmoeting zoeken")
+    expect(search).to_contain_text("Je woonplaats: Amersfoort (Utrecht).")
+    search.get_by_label("Afstand").select_option(label="50 km")
+    search.get_by_label("Dichtstbijzijnde eerst").check()
+    search.get_by_role("button", name="Oproepen tonen").click()
+    summary = anna.get_by_role("status").filter(has_text="km van Amersfoort")
+    expect(summary).to_contain_text("Dichtstbijzijnde eerst.")
+    distances = [
+        int(text.split()[1])
+        for text in anna.locator(".meetings-cards dd").all_inner_texts()
+        if text.startswith("± ")
+    ]
+    assert distances and distances == sorted(distances) and max(distances) <= 50
+
+    # A town that is not known is explained; nothing else of the search is lost.
+    search = anna.get_by_role("search", name="Een ontmoeting zoeken")
+    search.get_by_label("In de buurt van").fill("Atlantis")
+    search.get_by_role("button", name="Oproepen tonen").click()
+    expect(anna.get_by_role("alert")).to_contain_text("We kennen geen plaats")
+    expect(anna.get_by_label("Afstand")).to_have_value("50")
+    save_screenshot(anna, "journey-7-near-home")

@@ -81,6 +81,7 @@ required = [
     "wagtail_meetings/migrations/__init__.py",
     "wagtail_meetings/migrations/0001_initial.py",
     "wagtail_meetings/management/commands/meetings_load_places.py",
+    "wagtail_meetings/management/commands/meetings_purge.py",
     "wagtail_meetings/templatetags/wagtail_meetings_tags.py",
 ]
 problems += [f"missing: {name}" for name in required if name not in names]

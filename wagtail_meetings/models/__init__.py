@@ -1,15 +1,27 @@
 from .calls import (
+    Approval,
     Audience,
     Call,
     CallActivity,
     CallQuerySet,
     CallStatus,
+    MeetingPointReveal,
     VenueKind,
 )
 from .inbox import Block, Conversation, ConversationKind, ConversationMember, Message
 from .places import Place, PlaceName
 from .profiles import MemberProfile, Notify, Role, display_name_of
 from .registrations import Registration, RegistrationStatus
+from .reports import (
+    CheckIn,
+    CheckInAnswer,
+    ModerationAction,
+    ModerationActionKind,
+    Report,
+    ReportKind,
+    ReportReason,
+    ReportStatus,
+)
 
 # isort: split
 # Last: the page module imports the views, which use the models above.
@@ -22,6 +34,7 @@ from .pages import (  # noqa: E402
 )
 
 __all__ = [
+    "Approval",
     "Audience",
     "Block",
     "Conversation",
@@ -33,16 +46,25 @@ __all__ = [
     "CallActivity",
     "CallQuerySet",
     "CallStatus",
+    "CheckIn",
+    "CheckInAnswer",
     "InboxMixin",
     "InboxPage",
+    "MeetingPointReveal",
     "MeetingsBoardMixin",
     "MembersOnlyPageMixin",
     "MeetingsBoardPage",
     "MemberProfile",
+    "ModerationAction",
+    "ModerationActionKind",
     "Place",
     "PlaceName",
     "Registration",
     "RegistrationStatus",
+    "Report",
+    "ReportKind",
+    "ReportReason",
+    "ReportStatus",
     "Role",
     "VenueKind",
     "display_name_of",

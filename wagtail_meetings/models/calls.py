@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
+
+from .indexes import CoveringIndex
 
 
 class Audience(models.TextChoices):
@@ -30,6 +33,21 @@ class CallStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     # Never stored: a call whose date has gone by is past by itself.
     PAST = "past", _("Past")
+
+
+class Approval(models.TextChoices):
+    """Which new calls wait for a moderator before other members see them."""
+
+    NONE = "none", _("No approval: calls appear at once")
+    FIRST = "first", _("The first call of each member")
+    EVERY = "every", _("Every call")
+
+
+class MeetingPointReveal(models.TextChoices):
+    """When accepted members see the meeting point (the organiser always does)."""
+
+    AT_ACCEPTANCE = "acceptance", _("As soon as the organiser accepts them")
+    HOURS_BEFORE = "before", _("Only from a number of hours before the meeting")
 
 
 STORED_STATUSES = [c for c in CallStatus.choices if c[0] != CallStatus.PAST]
@@ -63,41 +81,95 @@ class CallQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(starts_at__lt=now or timezone.now())
 
+    def without_suspended_organisers(self, now=None):
+        """Leave out the calls of members whom a moderator has suspended for now."""
+        from .profiles import MemberProfile
+
+        now = now or timezone.now()
+        # A subquery on a handful of rows, not a join through every organiser's profile.
+        suspended = MemberProfile.objects.filter(
+            Q(suspended_for_good=True) | Q(suspended_until__gt=now)
+        ).values("user_id")
+        return self.exclude(organiser_id__in=suspended)
+
+    def approved(self):
+        """Calls no longer waiting for a moderator's approval."""
+        return self.filter(awaiting_approval=False)
+
+    def waiting_for(self, organiser, now=None):
+        """``organiser``'s own coming calls that wait for a moderator's approval."""
+        return (
+            self.visible()
+            .filter(organiser=organiser, awaiting_approval=True)
+            .upcoming(now)
+            .exclude(status=CallStatus.CANCELLED)
+        )
+
     def listed(self, now=None):
-        """What the board lists: visible, upcoming calls that are open or full."""
-        return self.visible().upcoming(now).filter(status__in=[CallStatus.OPEN, CallStatus.FULL])
+        """What the board lists: visible, approved, upcoming calls that are open or full.
+
+        A call waiting for approval is not listed; the board shows it to its organiser
+        apart (:meth:`waiting_for`), which keeps this filter to what the listing index
+        holds. Calls of suspended organisers are left out while the suspension lasts.
+        A call whose organiser has left the board is cancelled as they leave; should
+        one still be open, nobody would answer it, so it is not listed.
+        """
+        now = now or timezone.now()
+        return (
+            self.visible()
+            .approved()
+            .without_suspended_organisers(now)
+            .upcoming(now)
+            .filter(status__in=[CallStatus.OPEN, CallStatus.FULL], organiser__isnull=False)
+        )
 
     def soonest_first(self):
         return self.order_by(F("starts_at").asc(nulls_last=True), "-created_at", "pk")
 
     def with_counts(self):
+        """The accepted and pending sign-ups of each call.
+
+        Counted in a subquery per call rather than a join grouped over all calls:
+        the database then counts only for the rows a page shows, and counting the
+        calls for the paginator needs no join at all.
+        """
         from .registrations import RegistrationStatus
 
         return self.annotate(
-            accepted_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.ACCEPTED)
-            ),
-            pending_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.PENDING)
-            ),
+            accepted_count=_sign_ups(RegistrationStatus.ACCEPTED),
+            pending_count=_sign_ups(RegistrationStatus.PENDING),
         )
 
     def for_cards(self):
         """Everything a call card shows, in a fixed number of queries."""
-        return (
-            self.with_counts()
-            .select_related("place", "organiser__meetings_profile")
-            .prefetch_related("activities")
+        return self.with_counts().prefetch_related(
+            "place", "organiser__meetings_profile", "activities"
         )
+
+
+def _sign_ups(status):
+    from .registrations import Registration
+
+    counted = (
+        Registration.objects.filter(call=OuterRef("pk"), status=status)
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 class Call(ClusterableModel):
     """A member's invitation to a small, one-off meeting in a public place."""
 
+    # Empty once the organiser has left the board (shown as "former member"): the
+    # call stays for those who signed up, with their sign-ups and conversation.
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="meetings_calls",
     )
     title = models.CharField(_("title"), max_length=100)
@@ -137,6 +209,11 @@ class Call(ClusterableModel):
         default=False,
         help_text=_("A hidden call is gone for members; the organiser keeps seeing it."),
     )
+    awaiting_approval = models.BooleanField(
+        _("waiting for approval"),
+        default=False,
+        help_text=_("Until a moderator approves it, only the organiser sees the call."),
+    )
     repeat_of = models.ForeignKey(
         "self",
         verbose_name=_("organised again from"),
@@ -155,8 +232,20 @@ class Call(ClusterableModel):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         indexes = [
-            models.Index(fields=["hidden", "status", "starts_at"], name="meetings_call_listing"),
+            # The board's listing and its filters: the columns they test ride along
+            # (PostgreSQL), so counting the calls found reads the index alone.
+            CoveringIndex(
+                fields=["hidden", "awaiting_approval", "status", "starts_at"],
+                covering=["audience", "place", "organiser"],
+                name="meetings_call_listing",
+            ),
             models.Index(fields=["organiser", "created_at"], name="meetings_call_organiser"),
+            # The moderators' queue: few rows, so a partial index.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(awaiting_approval=True),
+                name="meetings_call_awaiting",
+            ),
         ]
 
     def __str__(self):

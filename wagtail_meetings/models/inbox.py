@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,12 +51,31 @@ class Conversation(models.Model):
         return f"{low}:{high}"
 
 
+class ConversationMemberQuerySet(models.QuerySet):
+    def with_unread(self, user):
+        """Annotate ``unread``: the messages of each row's conversation ``user`` has not read.
+
+        A subquery per row that the index on (conversation, created_at) answers with
+        the unread messages only, however long the conversation is.
+        """
+        return self.annotate(unread=Coalesce(Subquery(Message.objects.unread_in_row(user)), 0))
+
+    def unread_total(self, user):
+        """The unread messages of ``user`` over all the conversations they are still in."""
+        rows = self.filter(member=user, left_at__isnull=True)
+        total = rows.aggregate(
+            total=Sum(Coalesce(Subquery(Message.objects.unread_in_row(user)), 0))
+        )["total"]
+        return total or 0
+
+
 class ConversationMember(models.Model):
     """One member's place in a conversation: their read state, archive and leaving."""
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="memberships"
     )
+    # The member's own read state: gone when they leave; the conversation stays.
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -68,6 +87,8 @@ class ConversationMember(models.Model):
     left_by_choice = models.BooleanField(default=False)
     last_read_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("conversation member")
@@ -103,10 +124,32 @@ class MessageQuerySet(models.QuerySet):
             .exclude(conversation__kind=ConversationKind.CALL, sender__in=Block.hidden_from(user))
         )
 
+    def unread_in_row(self, user):
+        """How many messages are unread in the conversation of a ConversationMember row.
+
+        For a subquery on ``ConversationMember`` rows of ``user`` (the outer query):
+        the same messages as :meth:`unread_by`, counted per row.
+        """
+        return (
+            self.filter(
+                conversation=OuterRef("conversation"),
+                created_at__gt=Coalesce(OuterRef("last_read_at"), OuterRef("joined_at")),
+            )
+            .exclude(sender=user)
+            .exclude(conversation__kind=ConversationKind.CALL, sender__in=Block.hidden_from(user))
+            .order_by()
+            .values("conversation")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+
 
 class Message(models.Model):
+    # No index of its own: "meetings_message_thread" (conversation, created_at)
+    # serves every lookup by conversation, and a single-column index tempts the
+    # planner into reading whole threads to count the unread messages.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     # Kept when the sender leaves the board: shown as "former member".
     sender = models.ForeignKey(
@@ -117,6 +160,16 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
+    # A moderator's removal blanks the text for good; the thread says "removed".
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -131,10 +184,16 @@ class Message(models.Model):
     def __str__(self):
         return f"#{self.pk}"
 
+    @property
+    def is_removed(self):
+        return self.removed_at is not None
+
 
 class Block(models.Model):
     """A member blocks another: no messages, no sign-ups, each other's calls hidden."""
 
+    # A block goes with either member's account. Leaving the board removes the
+    # blocks a member made, not those others made against them (their choice).
     blocker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings_blocks"
     )

@@ -1,5 +1,5 @@
 from django.core.handlers.exception import response_for_exception
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -9,8 +9,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from ..access import gate, make_private
+from ..access import gate, log_refusal, make_private
 from ..conf import app_settings
+from ..geo import RADIUS_CHOICES
+from .calls import Approval, MeetingPointReveal
 
 
 class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
@@ -40,7 +42,9 @@ class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
         try:
             response = super().serve(request, *args, **kwargs)
         except Http404 as exc:
-            # Whether something exists differs per member: "not found" stays private too.
+            # Someone else's, hidden or unknown: logged with ids only. Whether
+            # something exists differs per member: "not found" stays private too.
+            log_refusal(request, self, "not found")
             response = response_for_exception(request, exc)
         return make_private(response)
 
@@ -49,6 +53,9 @@ class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
         context["meetings_base_template"] = app_settings.BASE_TEMPLATE
         context["board"] = self.find_board()
         context["inbox"] = self.find_inbox()
+        # Views and template tags ask again during the request: answer from here.
+        request._meetings_inbox = context["inbox"]
+        context.update(views.common.moderation_context(request))
         return context
 
     def find_board(self):
@@ -94,8 +101,55 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
         blank=True,
         help_text=_("One per line, for example “walk”, “coffee”, “museum”."),
     )
+    extra_home_words = models.TextField(
+        _("more words for a home"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line, for example a local way of saying “at my place”. "
+            "The call form already refuses common Dutch and English words for a home and "
+            "street addresses without a venue’s name; it refuses these too. This is a guard, "
+            "not a guarantee: members’ reports remain the safety net."
+        ),
+    )
+    approval = models.CharField(
+        _("approval of new calls"),
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.NONE,
+        help_text=_(
+            "A call that waits for approval is seen only by its organiser, until a "
+            "moderator approves it under Meetings → Calls."
+        ),
+    )
+    reveal_meeting_point = models.CharField(
+        _("accepted members see the meeting point"),
+        max_length=10,
+        choices=MeetingPointReveal.choices,
+        default=MeetingPointReveal.AT_ACCEPTANCE,
+        help_text=_(
+            "The organiser always sees it. Calls whose date is still to be agreed show it "
+            "at acceptance."
+        ),
+    )
+    reveal_hours_before = models.PositiveSmallIntegerField(
+        _("hours before the meeting"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("Between 1 and 168 (a week); used when the meeting point is shared later."),
+    )
     default_capacity = models.PositiveSmallIntegerField(
         _("default number of places"), default=4, validators=[MinValueValidator(2)]
+    )
+    default_radius = models.PositiveSmallIntegerField(
+        _("default search distance"),
+        choices=RADIUS_CHOICES,
+        null=True,
+        blank=True,
+        default=25,
+        help_text=_(
+            "Members who set a home town first see the calls within this distance. "
+            "Empty: calls from everywhere."
+        ),
     )
 
     class Meta:
@@ -107,6 +161,11 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
     @property
     def activity_suggestions(self):
         return [line.strip() for line in self.suggested_activities.splitlines() if line.strip()]
+
+    @property
+    def home_words(self):
+        """The editors' own words for a home, added to the guard's defaults."""
+        return [line.strip() for line in self.extra_home_words.splitlines() if line.strip()]
 
     def get_preview_template(self, request, mode_name):
         # Editors preview their own texts; member content is never rendered here.
@@ -125,6 +184,12 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
     @path("new/", name="post")
     def post_call(self, request):
         return views.calls.post_call(request, self)
+
+    # Wagtail serves page URLs of word characters ending in "/" only (no ".ics"):
+    # the file name comes with the response instead.
+    @path("call/<int:call_id>/calendar/", name="calendar")
+    def call_calendar(self, request, call_id):
+        return views.calendar.call_calendar(request, self, call_id)
 
     @path("call/<int:call_id>/edit/", name="edit")
     def edit_call(self, request, call_id):
@@ -162,6 +227,10 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
     def decline(self, request, registration_id):
         return views.registrations.decline(request, self, registration_id)
 
+    @path("towns/", name="towns")
+    def towns(self, request):
+        return views.board.town_suggestions(request, self)
+
     @path("mine/", name="mine")
     def my_meetings(self, request):
         return views.members.my_meetings(request, self)
@@ -174,6 +243,18 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
     def profile(self, request):
         return views.members.profile(request, self)
 
+    @path("my-data/", name="my_data")
+    def my_data(self, request):
+        return views.privacy.my_data(request, self)
+
+    @path("my-data/download/", name="my_data_download")
+    def my_data_download(self, request):
+        return views.privacy.my_data_download(request, self)
+
+    @path("leave-board/", name="leave_board")
+    def leave_board(self, request):
+        return views.privacy.leave_board(request, self)
+
     @path("member/<int:member_id>/block/", name="block")
     def block(self, request, member_id):
         return views.members.block(request, self, member_id)
@@ -181,6 +262,26 @@ class MeetingsBoardMixin(MembersOnlyPageMixin):
     @path("member/<int:member_id>/unblock/", name="unblock")
     def unblock(self, request, member_id):
         return views.members.unblock(request, self, member_id)
+
+    @path("report/call/<int:call_id>/", name="report_call")
+    def report_call(self, request, call_id):
+        return views.reports.report_call(request, self, call_id)
+
+    @path("report/member/<int:member_id>/", name="report_member")
+    def report_member(self, request, member_id):
+        return views.reports.report_member(request, self, member_id)
+
+    @path("report/meeting/<int:call_id>/", name="report_meeting")
+    def report_meeting(self, request, call_id):
+        return views.reports.report_meeting(request, self, call_id)
+
+    @path("call/<int:call_id>/check-in/", name="check_in")
+    def check_in(self, request, call_id):
+        return views.reports.check_in(request, self, call_id)
+
+    @path("notice/<int:notice_id>/read/", name="notice_read")
+    def notice_read(self, request, notice_id):
+        return views.reports.notice_read(request, self, notice_id)
 
 
 class MeetingsBoardPage(MeetingsBoardMixin, Page):  # noqa: DJ008 (Page has __str__)
@@ -192,12 +293,22 @@ class MeetingsBoardPage(MeetingsBoardMixin, Page):  # noqa: DJ008 (Page has __st
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("house_rules"),
-        FieldPanel("safety_tips"),
         FieldPanel("non_member_message"),
+        MultiFieldPanel(
+            [
+                FieldPanel("safety_tips"),
+                FieldPanel("extra_home_words"),
+                FieldPanel("approval"),
+                FieldPanel("reveal_meeting_point"),
+                FieldPanel("reveal_hours_before"),
+            ],
+            heading=_("Safety"),
+        ),
         MultiFieldPanel(
             [FieldPanel("suggested_activities"), FieldPanel("default_capacity")],
             heading=_("Defaults for new calls"),
         ),
+        FieldPanel("default_radius"),
     ]
 
     class Meta:
@@ -250,6 +361,10 @@ class InboxMixin(MembersOnlyPageMixin):
     @path("write/<int:member_id>/", name="write")
     def write(self, request, member_id):
         return views.inbox.write(request, self, member_id)
+
+    @path("conversation/<int:conversation_id>/report/<int:message_id>/", name="report_message")
+    def report_message(self, request, conversation_id, message_id):
+        return views.reports.report_message(request, self, conversation_id, message_id)
 
 
 class InboxPage(InboxMixin, Page):  # noqa: DJ008 (Page has __str__)

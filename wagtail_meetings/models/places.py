@@ -23,6 +23,14 @@ class PlaceQuerySet(models.QuerySet):
             return self.none()
         return self.filter(names__name=key).distinct()
 
+    def suggestions(self, text, limit=10):
+        """Towns with a name that starts like ``text``, the largest first."""
+        key = normalise_name(text)
+        if len(key) < 2:
+            return self.none()
+        starting = PlaceName.objects.filter(name__startswith=key).values("place_id")
+        return self.filter(pk__in=starting).order_by("-population", "name")[:limit]
+
 
 class Place(models.Model):
     """A town: where a meeting is and where a member lives (never an address)."""

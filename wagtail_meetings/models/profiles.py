@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +20,7 @@ class Notify(models.TextChoices):
 class MemberProfile(models.Model):
     """How a member appears on the board; a pseudonym is fine."""
 
+    # Removed with the member's board presence, and with the user.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings_profile"
     )
@@ -49,10 +52,22 @@ class MemberProfile(models.Model):
     digest_due_at = models.DateTimeField(null=True, blank=True)
     last_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A moderator's suspension: until a moment (it ends by itself), or for good.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    suspended_for_good = models.BooleanField(_("suspended for good"), default=False)
 
     class Meta:
         verbose_name = _("member profile")
         verbose_name_plural = _("member profiles")
+        indexes = [
+            # The board leaves out the calls of suspended members on every page: few
+            # rows, so a partial index keeps that look-up small.
+            models.Index(
+                fields=["user"],
+                condition=Q(suspended_for_good=True) | Q(suspended_until__isnull=False),
+                name="meetings_profile_suspended",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name
@@ -60,6 +75,12 @@ class MemberProfile(models.Model):
     @property
     def has_accepted_house_rules(self):
         return self.house_rules_accepted_at is not None
+
+    @property
+    def is_suspended(self):
+        if self.suspended_for_good:
+            return True
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
 def display_name_of(user):

@@ -31,6 +31,8 @@ class Registration(models.Model):
         on_delete=models.CASCADE,
         related_name="registrations",
     )
+    # The member's own record: withdrawn and removed when they leave the board
+    # (``privacy.remove_board_presence``, which also runs before a user is deleted).
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),

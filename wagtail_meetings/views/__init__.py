@@ -1,3 +1,12 @@
-from . import board, calls, inbox, members, registrations
+from . import board, calendar, calls, inbox, members, privacy, registrations, reports
 
-__all__ = ["board", "calls", "inbox", "members", "registrations"]
+__all__ = [
+    "board",
+    "calendar",
+    "calls",
+    "inbox",
+    "members",
+    "privacy",
+    "registrations",
+    "reports",
+]

@@ -6,50 +6,88 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import rules
+from ..errors import RuleError
 from ..forms import CallForm
-from .common import apply_rule, house_rules_required, own_call, page_url
+from .common import (
+    apply_rule,
+    house_rules_required,
+    not_while_suspended,
+    own_call,
+    page_url,
+    suggest_towns,
+)
 
 # Organising again copies the call but for its date; the organiser confirms the
 # public place anew.
 COPIED_FIELDS = [name for name in CallForm.Meta.fields if name != "public_place_confirmed"]
 
 
-def _render_form(request, board, form, *, mode, call=None):
-    return board.render(
+def _call_form(request, board, **kwargs):
+    return CallForm(
+        request.POST or None,
+        suggested_activities=board.activity_suggestions,
+        home_words=board.home_words,
+        **kwargs,
+    )
+
+
+def _posted(request, call, done):
+    """Tell the organiser where their new call is: on the board, or with a moderator."""
+    if call.awaiting_approval:
+        done = _("Your call is saved. Other members will see it once a moderator has looked at it.")
+    messages.success(request, done)
+
+
+def _render_form(request, board, form, *, mode, call=None, status=200):
+    suggest_towns(request, board, form)
+    response = board.render(
         request,
         template="wagtail_meetings/call_form.html",
         context_overrides={"form": form, "mode": mode, "call": call},
     )
+    response.status_code = status
+    return response
+
+
+def _post(request, board, form, repeat_of=None):
+    """Post the call; ``(call, 200)``, or ``(None, status)`` with the reason on the form.
+
+    A refusal (the daily limit) keeps the form as the member filled it in. The
+    board's approval policy decides whether the call waits for a moderator.
+    """
+    try:
+        return rules.post(form, request.user, repeat_of=repeat_of, approval=board.approval), 200
+    except RuleError as error:
+        form.add_error(None, error.message)
+        return None, getattr(error, "status", 200)
 
 
 @require_http_methods(["GET", "POST"])
+@not_while_suspended
 @house_rules_required
 def post_call(request, board):
-    form = CallForm(
-        request.POST or None,
-        suggested_activities=board.activity_suggestions,
-        initial={"capacity": board.default_capacity},
-    )
+    form = _call_form(request, board, initial={"capacity": board.default_capacity})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        call = rules.post(form, request.user)
-        messages.success(request, _("Your call is on the board."))
-        return redirect(page_url(request, board, "call", call.pk))
-    return _render_form(request, board, form, mode="post")
+        call, status = _post(request, board, form)
+        if call is not None:
+            _posted(request, call, _("Your call is on the board."))
+            return redirect(page_url(request, board, "call", call.pk))
+    return _render_form(request, board, form, mode="post", status=status)
 
 
 @require_http_methods(["GET", "POST"])
+@not_while_suspended
 def edit_call(request, board, call_id):
     call = own_call(request.user, call_id)
     if not call.is_active and call.display_status != "closed":
         messages.info(request, _("This meeting can no longer be changed."))
         return redirect(page_url(request, board, "call", call.pk))
-    form = CallForm(
-        request.POST or None, instance=call, suggested_activities=board.activity_suggestions
-    )
+    form = _call_form(request, board, instance=call)
     if request.method == "POST" and form.is_valid():
         try:
             rules.save_changes(form)
-        except rules.RuleError as error:
+        except RuleError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your changes are saved."))
@@ -58,19 +96,20 @@ def edit_call(request, board, call_id):
 
 
 @require_http_methods(["GET", "POST"])
+@not_while_suspended
 @house_rules_required
 def organise_again(request, board, call_id):
     source = own_call(request.user, call_id)
     initial = {name: getattr(source, name) for name in COPIED_FIELDS}
     initial["activities"] = [tag.name for tag in source.activities.all()]
-    form = CallForm(
-        request.POST or None, initial=initial, suggested_activities=board.activity_suggestions
-    )
+    form = _call_form(request, board, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        call = rules.post(form, request.user, repeat_of=source)
-        messages.success(request, _("Your new call is on the board."))
-        return redirect(page_url(request, board, "call", call.pk))
-    return _render_form(request, board, form, mode="again", call=source)
+        call, status = _post(request, board, form, repeat_of=source)
+        if call is not None:
+            _posted(request, call, _("Your new call is on the board."))
+            return redirect(page_url(request, board, "call", call.pk))
+    return _render_form(request, board, form, mode="again", call=source, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,11 +3,13 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from .. import rules
+from .. import moderation, rules
+from ..forms import PlaceField
 from ..models import Block, Call, MemberProfile
 
 
@@ -15,9 +17,29 @@ def profile_of(request):
     """The member's profile, or ``None`` before their first visit; once per request."""
     if not hasattr(request, "_meetings_profile"):
         request._meetings_profile = (
-            MemberProfile.objects.filter(user=request.user).select_related("home_place").first()
+            MemberProfile.objects.filter(user=request.user)
+            .select_related("home_place")
+            # Whether the moderators left a warning, in the same query: most pages have none.
+            .annotate(has_notices=Exists(moderation.notices_for(OuterRef("user"))))
+            .first()
         )
     return request._meetings_profile
+
+
+def moderation_context(request):
+    """What the moderators want the member to know on every page: a suspension, warnings."""
+    if not request.user.is_authenticated:
+        return {}
+    profile = profile_of(request)
+    if profile is None:
+        return {}
+    context = {"meetings_notices": []}
+    if getattr(profile, "has_notices", True):
+        context["meetings_notices"] = list(moderation.notices_for(request.user))
+    if profile.is_suspended:
+        context["meetings_suspension"] = moderation.suspension_message(profile)
+        context["meetings_suspension_notice"] = moderation.latest_suspension_notice(request.user)
+    return context
 
 
 def page_url(request, page, name="list", *args):
@@ -26,6 +48,14 @@ def page_url(request, page, name="list", *args):
     if not base.endswith("/"):
         base += "/"
     return base + page.reverse_subpage(name, args=args)
+
+
+def suggest_towns(request, board, form):
+    """Let the browser suggest towns while a member types one (works without it too)."""
+    url = page_url(request, board, "towns")
+    for bound in form:
+        if isinstance(bound.field, PlaceField):
+            bound.field.widget.attrs.update({"data-meetings-towns": url, "autocomplete": "off"})
 
 
 def safe_next(request, board, fallback_name="list"):
@@ -56,15 +86,32 @@ def house_rules_required(view):
     return wrapper
 
 
-def call_for_member(user, call_id, queryset=None):
-    """A call the member may see: any visible call, or their own even when hidden.
+def not_while_suspended(view):
+    """Posting and changing calls: a suspended member is sent to "my meetings" with why."""
 
-    Unknown ids, other members' hidden calls and the calls of a member on the
-    other side of a block are all a plain 404, so that their existence does not leak.
+    @wraps(view)
+    def wrapper(request, board, *args, **kwargs):
+        refusal = moderation.suspension_refusal(request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(page_url(request, board, "mine"))
+        return view(request, board, *args, **kwargs)
+
+    return wrapper
+
+
+def call_for_member(user, call_id, queryset=None):
+    """A call the member may see: any visible, approved call, or their own in any case.
+
+    Unknown ids, other members' hidden calls and calls waiting for approval, and
+    the calls of a member on the other side of a block are all a plain 404, so that
+    their existence does not leak.
     """
     queryset = queryset if queryset is not None else Call.objects.all()
     call = queryset.filter(pk=call_id).first()
-    if call is None or (call.hidden and call.organiser_id != user.pk):
+    if call is None:
+        raise Http404
+    if call.organiser_id != user.pk and (call.hidden or call.awaiting_approval):
         raise Http404
     if call.organiser_id != user.pk and Block.between(call.organiser_id, user.pk):
         raise Http404

@@ -3,21 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import messaging
+from .. import messaging, moderation
 from ..errors import RuleError
 from ..forms import MessageForm
 from ..models import ConversationKind, ConversationMember, Message
 from .common import page_url
 
 CONVERSATIONS_PER_PAGE = 20
-MESSAGES_SHOWN = 200
+MESSAGES_SHOWN = 50
 
 
 def _membership(request, conversation_id, include_left=False):
@@ -37,26 +36,12 @@ def _membership(request, conversation_id, include_left=False):
 
 
 def conversation_list(request, inbox, archived=False):
-    unread = (
-        Message.objects.filter(
-            conversation=OuterRef("conversation"),
-            created_at__gt=Coalesce(OuterRef("last_read_at"), OuterRef("joined_at")),
-        )
-        .exclude(sender=request.user)
-        .exclude(
-            conversation__kind=ConversationKind.CALL,
-            sender__in=messaging.blocked_ids(request.user),
-        )
-        .values("conversation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     memberships = (
         ConversationMember.objects.filter(
             member=request.user, left_at__isnull=True, archived_at__isnull=not archived
         )
         .select_related("conversation__call")
-        .annotate(unread=Subquery(unread))
+        .with_unread(request.user)
         .order_by(F("conversation__last_message_at").desc(nulls_last=True), "-pk")
     )
     page_obj = Paginator(memberships, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -83,7 +68,15 @@ def _attach_other_members(memberships, user):
         membership.others = others.get(membership.conversation_id, [])
 
 
-def conversation(request, inbox, conversation_id, form=None):
+def _earlier_page(request):
+    """How many pages of messages back the member looks; anything odd is the latest."""
+    try:
+        return max(int(request.GET.get("earlier", 0)), 0)
+    except ValueError:
+        return 0
+
+
+def conversation(request, inbox, conversation_id, form=None, status=200):
     membership = _membership(request, conversation_id)
     thread = membership.conversation
     # A meeting's conversation may hold someone on the other side of a block:
@@ -92,10 +85,15 @@ def conversation(request, inbox, conversation_id, form=None):
     shown_messages = Message.objects.filter(conversation=thread)
     if thread.kind == ConversationKind.CALL:
         shown_messages = messaging.visible_to(shown_messages, request.user, "sender")
-    recent = shown_messages.select_related("sender__meetings_profile").order_by(
-        "-created_at", "-pk"
-    )[:MESSAGES_SHOWN]
-    shown = list(reversed(recent))
+    # The latest messages first; "earlier messages" pages back through the rest.
+    earlier = _earlier_page(request)
+    start = earlier * MESSAGES_SHOWN
+    recent = list(
+        shown_messages.select_related("sender__meetings_profile").order_by("-created_at", "-pk")[
+            start : start + MESSAGES_SHOWN + 1
+        ]
+    )
+    shown = list(reversed(recent[:MESSAGES_SHOWN]))
     new_since = membership.last_read_at or membership.joined_at
     messaging.mark_read(membership)
     others = list(
@@ -103,19 +101,23 @@ def conversation(request, inbox, conversation_id, form=None):
         .exclude(member=request.user)
         .select_related("member__meetings_profile")
     )
-    return inbox.render(
+    response = inbox.render(
         request,
         template="wagtail_meetings/inbox/conversation.html",
         context_overrides={
             "membership": membership,
             "conversation": thread,
             "thread_messages": shown,
+            "earlier_page": earlier + 1 if len(recent) > MESSAGES_SHOWN else None,
+            "later_page": earlier - 1 if earlier else None,
             "new_since": new_since,
             "others": [row.member for row in others],
             "write_refusal": messaging.write_refusal(thread, request.user, membership),
             "form": form or MessageForm(),
         },
     )
+    response.status_code = status
+    return response
 
 
 @require_POST
@@ -128,7 +130,8 @@ def reply(request, inbox, conversation_id):
         messaging.send(membership.conversation, request.user, form.cleaned_data["body"])
     except RuleError as error:
         form.add_error(None, error.message)
-        return conversation(request, inbox, conversation_id, form=form)
+        status = getattr(error, "status", 200)
+        return conversation(request, inbox, conversation_id, form=form, status=status)
     return redirect(page_url(request, inbox, "conversation", conversation_id) + "#latest")
 
 
@@ -171,19 +174,26 @@ def write(request, inbox, member_id):
         or messaging.is_blocked(request.user, recipient)
     ):
         raise Http404
+    refusal = moderation.suspension_refusal(request.user)
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if refusal and request.method == "POST":
+        messages.error(request, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             thread, _message = messaging.start_direct(
                 request.user, recipient, form.cleaned_data["body"]
             )
         except RuleError as error:
             form.add_error(None, error.message)
+            status = getattr(error, "status", 200)
         else:
             messages.success(request, _("Your message is sent."))
             return redirect(page_url(request, inbox, "conversation", thread.pk) + "#latest")
-    return inbox.render(
+    response = inbox.render(
         request,
         template="wagtail_meetings/inbox/write.html",
-        context_overrides={"recipient": recipient, "form": form},
+        context_overrides={"recipient": recipient, "form": form, "write_refusal": refusal},
     )
+    response.status_code = status
+    return response

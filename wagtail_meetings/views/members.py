@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import messaging
+from .. import messaging, moderation
 from ..forms import ProfileForm, WelcomeForm
 from ..models import (
     Block,
@@ -21,10 +21,75 @@ from ..models import (
     RegistrationStatus,
     display_name_of,
 )
-from .common import page_url, profile_of, safe_next
+from ..reveal import meeting_point_access
+from .common import page_url, profile_of, safe_next, suggest_towns
 
-EARLIER_SHOWN = 20
+EARLIER_SHOWN = 5
 LATEST_MESSAGES = 3
+
+
+def _named(registrations):
+    """Sign-ups with just what showing them and their member's name needs."""
+    return registrations.select_related("member__meetings_profile").only(
+        "id",
+        "call_id",
+        "member_id",
+        "status",
+        "member__id",
+        "member__meetings_profile__id",
+        "member__meetings_profile__user_id",
+        "member__meetings_profile__display_name",
+    )
+
+
+def _latest_messages():
+    """The last few messages of each conversation, newest first."""
+    return Prefetch(
+        "messages",
+        queryset=Message.objects.select_related("sender__meetings_profile")
+        .only(
+            "id",
+            "conversation_id",
+            "sender_id",
+            "body",
+            "created_at",
+            "removed_at",
+            "sender__id",
+            "sender__meetings_profile__id",
+            "sender__meetings_profile__user_id",
+            "sender__meetings_profile__display_name",
+        )
+        .order_by("-created_at", "-pk")[:LATEST_MESSAGES],
+        to_attr="latest_messages",
+    )
+
+
+def _with_people_and_messages(own_calls, other_calls):
+    """Give every call shown its people and its conversation's latest messages.
+
+    One query for the sign-ups and one for the messages of all the calls together,
+    whichever list they are in. The member's own calls get ``call.sign_ups`` (all but
+    withdrawn) and ``call.pending_count``; every call gets ``call.participants``
+    (accepted) and ``call.conversation.latest_messages``. Of other members' calls only
+    the accepted sign-ups are read: the rest is the organiser's business.
+    """
+    calls = own_calls + other_calls
+    by_call = {}
+    sign_ups = _named(
+        Registration.objects.filter(
+            Q(call__in=[call.pk for call in own_calls])
+            | Q(call__in=[call.pk for call in other_calls], status=RegistrationStatus.ACCEPTED)
+        ).exclude(status=RegistrationStatus.WITHDRAWN)
+    ).order_by("created_at", "pk")
+    for registration in sign_ups:
+        by_call.setdefault(registration.call_id, []).append(registration)
+    for call in calls:
+        call.sign_ups = by_call.get(call.pk, [])
+        call.participants = [r for r in call.sign_ups if r.status == RegistrationStatus.ACCEPTED]
+        call.pending_count = sum(r.status == RegistrationStatus.PENDING for r in call.sign_ups)
+    # A reverse one-to-one that is missing raises an AttributeError: no conversation yet.
+    conversations = [c for c in (getattr(call, "conversation", None) for call in calls) if c]
+    prefetch_related_objects(conversations, _latest_messages())
 
 
 def my_meetings(request, board):
@@ -32,53 +97,39 @@ def my_meetings(request, board):
     now = timezone.now()
     mine = Call.objects.filter(organiser=user)
     coming = mine.upcoming(now).exclude(status=CallStatus.CANCELLED)
+    # Only what the list shows: no activities or organiser (it is the member); the
+    # sign-ups come with the others' below, so no counts are needed.
+    my_calls = list(coming.select_related("place", "conversation").soonest_first())
+    # Sign-ups for calls a moderator hid stay listed, saying that the meeting is off
+    # the board, so that the members who were told about it find out what changed.
     sign_ups = (
-        Registration.objects.filter(member=user, call__hidden=False)
+        Registration.objects.filter(member=user, call__awaiting_approval=False)
         .exclude(status=RegistrationStatus.WITHDRAWN)
         .select_related("call__place")
     )
     ahead = Q(call__starts_at__isnull=True) | Q(call__starts_at__gte=now)
-    latest = Prefetch(
-        "call__conversation__messages",
-        queryset=Message.objects.select_related("sender__meetings_profile").order_by(
-            "-created_at", "-pk"
-        )[:LATEST_MESSAGES],
-        to_attr="latest_messages",
-    )
-    coming_to = Prefetch(
-        "call__registrations",
-        queryset=Registration.objects.filter(status=RegistrationStatus.ACCEPTED).select_related(
-            "member__meetings_profile"
-        ),
-        to_attr="participants",
-    )
-    context = {
-        "my_calls": coming.for_cards()
-        .select_related("conversation")
-        .prefetch_related(
-            Prefetch(
-                "registrations",
-                queryset=Registration.objects.exclude(
-                    status=RegistrationStatus.WITHDRAWN
-                ).select_related("member__meetings_profile"),
-            ),
-            Prefetch(
-                "conversation__messages",
-                queryset=Message.objects.select_related("sender__meetings_profile").order_by(
-                    "-created_at", "-pk"
-                )[:LATEST_MESSAGES],
-                to_attr="latest_messages",
-            ),
-        )
-        .soonest_first(),
-        "my_sign_ups": sign_ups.filter(ahead)
+    coming_sign_ups = list(
+        sign_ups.filter(ahead)
         .select_related("call__conversation", "call__organiser__meetings_profile")
-        .prefetch_related(latest, coming_to)
-        .order_by(F("call__starts_at").asc(nulls_last=True), "pk"),
-        "earlier_calls": mine.exclude(pk__in=coming.values("pk"))
+        .order_by(F("call__starts_at").asc(nulls_last=True), "pk")
+    )
+    _with_people_and_messages(my_calls, [registration.call for registration in coming_sign_ups])
+    for registration in coming_sign_ups:
+        registration.meeting_point_access = meeting_point_access(
+            registration.call,
+            board,
+            is_organiser=False,
+            is_participant=registration.status == RegistrationStatus.ACCEPTED,
+            now=now,
+        )
+    context = {
+        "my_calls": my_calls,
+        "my_sign_ups": coming_sign_ups,
+        "earlier_calls": mine.filter(Q(starts_at__lt=now) | Q(status=CallStatus.CANCELLED))
         .select_related("place")
         .order_by("-created_at")[:EARLIER_SHOWN],
         "earlier_sign_ups": sign_ups.exclude(ahead).order_by("-call__starts_at")[:EARLIER_SHOWN],
+        "check_ins": list(moderation.meetings_to_check_in(user, now)),
     }
     return board.render(
         request, template="wagtail_meetings/my_meetings.html", context_overrides=context
@@ -110,11 +161,18 @@ def profile(request, board):
     if profile is None:
         return redirect(safe_next(request, board, "welcome"))
     form = ProfileForm(request.POST or None, instance=profile)
+    if profile.is_suspended:
+        # Their name stays on what they wrote; it does not change while suspended.
+        form.fields["display_name"].disabled = True
+        form.fields["display_name"].help_text = _(
+            "You cannot change your name while your account is suspended."
+        )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect(safe_next(request, board, "profile"))
     blocks = Block.objects.filter(blocker=request.user).select_related("blocked__meetings_profile")
+    suggest_towns(request, board, form)
     return board.render(
         request,
         template="wagtail_meetings/profile.html",

@@ -1,11 +1,13 @@
 """Signing up with the organiser, withdrawing, and the organiser's answer."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import rules
+from ..errors import RateLimited, RuleError
 from ..forms import SignUpForm
 from ..models import Registration
 from .board import call_detail
@@ -19,14 +21,16 @@ def sign_up(request, board, call_id):
     form = SignUpForm(request.POST)
     if not form.is_valid():
         return call_detail(request, board, call.pk, sign_up_form=form)
-    apply_rule(
-        request,
-        rules.sign_up,
-        call,
-        request.user,
-        form.cleaned_data["note"],
-        done=_("You have signed up. The organiser will let you know."),
-    )
+    try:
+        rules.sign_up(call, request.user, form.cleaned_data["note"])
+    except RateLimited as error:
+        # The note stays in the form, with the reason above it.
+        form.add_error(None, error.message)
+        return call_detail(request, board, call.pk, sign_up_form=form, status=error.status)
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have signed up. The organiser will let you know."))
     return redirect(page_url(request, board, "call", call.pk))
 
 

@@ -8,7 +8,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def inbox_url(context):
     """The members' inbox page, for the site's menu; ``""`` while there is none."""
-    inbox = InboxPage.objects.live().first()
+    # Member pages have it in their context already.
+    inbox = context.get("inbox") or InboxPage.objects.live().first()
     if inbox is None:
         return ""
     return inbox.get_url(request=context.get("request")) or ""

@@ -1,8 +1,8 @@
-"""Build the demo site: accounts, pages, a board full of calls, and some messages.
+"""Build the demo site: accounts, pages, a board full of calls, some messages and reports.
 
 Meant for a freshly migrated database, and safe to run again: whatever is already
 there (found by username, page slug, or a call's organiser and title) is left alone.
-The messages are added only while there are none at all.
+The messages are added only while there are none at all, the reports likewise.
 """
 
 import datetime
@@ -19,12 +19,14 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage, StandardPage
-from wagtail_meetings import messaging, rules
+from wagtail_meetings import messaging, moderation, rules
 from wagtail_meetings.errors import RuleError
 from wagtail_meetings.models import (
     Audience,
     Call,
     CallStatus,
+    CheckIn,
+    CheckInAnswer,
     InboxPage,
     MeetingsBoardPage,
     MemberProfile,
@@ -32,6 +34,9 @@ from wagtail_meetings.models import (
     Place,
     Registration,
     RegistrationStatus,
+    Report,
+    ReportKind,
+    ReportReason,
     Role,
     VenueKind,
 )
@@ -47,6 +52,7 @@ MODERATOR_PERMISSIONS = [
     ("wagtail_meetings", "call", "view_call"),
     ("wagtail_meetings", "call", "change_call"),
     ("wagtail_meetings", "registration", "view_registration"),
+    ("wagtail_meetings", "report", "moderate"),
 ]
 
 # username, display name (some are pseudonyms), role, home town
@@ -721,6 +727,59 @@ DIRECT_CONVERSATION = {
 }
 
 
+# A member tries to sell something in a direct message; the recipient reports it.
+SELLING_CONVERSATION = {
+    "members": ("bram", "anna"),
+    "messages": [
+        (
+            5 * 24 * 60,
+            "anna",
+            "Hoi Bram, leuk dat je je had aangemeld voor de wandeling. Hoe vond je het?",
+        ),
+        (
+            4 * 24 * 60,
+            "bram",
+            "Hoi Anna! Ik maak zelf kaarsen en zeep, dat helpt mij om rustig te worden. "
+            "Voor leden maar 15 euro per pakket, bestellen kan via https://www.example.com",
+        ),
+    ],
+}
+
+# --- Reports ------------------------------------------------------------------
+# The hidden call came from a report a moderator acted on; two reports are open.
+
+HIDDEN_CALL_REPORT = {
+    "reporter": "bram",
+    "organiser": "eva",
+    "title": "Koffie en een goed gesprek",
+    "reason": ReportReason.NOT_PUBLIC,
+    "details": "In de beschrijving staat dat we daarna bij haar thuis verder praten.",
+    "note": "Afspraak bij iemand thuis. Oproepje verborgen en de organisator gewaarschuwd.",
+    "notice": (
+        "Fijn dat je een oproepje plaatste! We spreken altijd af op een openbare plek, ook "
+        "als je na afloop nog verder wilt praten. Daarom hebben we dit oproepje verborgen. "
+        "Je mag het gerust opnieuw plaatsen zonder de afspraak bij jou thuis."
+    ),
+}
+
+SELLING_REPORT = {
+    "reporter": "anna",
+    "details": "Ik vind het vervelend dat ik iets aangeboden krijg.",
+}
+
+MEETING_REPORT = {
+    "reporter": "dewi",
+    "organiser": "bram",
+    "title": "Wandelen rond de Oldehove",
+    "details": (
+        "Iemand maakte grapjes over mijn diagnose. Ik vond dat niet fijn, maar ik wilde er "
+        "daar niets van zeggen."
+    ),
+    # Another participant answered "it went fine".
+    "fine": "fenna",
+}
+
+
 @contextmanager
 def clock(moment):
     """Let ``timezone.now()`` return ``moment``, to back-date what the app records."""
@@ -757,6 +816,8 @@ class Command(BaseCommand):
             created = self.ensure_calls(users)
         with transaction.atomic():
             self.ensure_messages(users)
+        with transaction.atomic():
+            self.ensure_reports(users)
         # Wagtail queues index updates as background tasks; the demo's search should
         # work before a task worker has ever run.
         call_command("wagtail_update_index", verbosity=0)
@@ -959,7 +1020,8 @@ class Command(BaseCommand):
         ).distinct():
             messaging.sync_call_conversation(call)
         self.seed_call_conversation(users, now)
-        self.seed_direct_conversation(users, now)
+        self.seed_direct_conversation(users, now, DIRECT_CONVERSATION)
+        self.seed_direct_conversation(users, now, SELLING_CONVERSATION)
 
     def seed_call_conversation(self, users, now):
         spec = CALL_CONVERSATION
@@ -976,8 +1038,7 @@ class Command(BaseCommand):
         except RuleError as error:
             self.stderr.write(f"{spec['title']!r}: no messages ({error.message}).")
 
-    def seed_direct_conversation(self, users, now):
-        spec = DIRECT_CONVERSATION
+    def seed_direct_conversation(self, users, now, spec):
         minutes, sender, body = spec["messages"][0]
         (recipient,) = (username for username in spec["members"] if username != sender)
         with clock(now - datetime.timedelta(minutes=minutes)):
@@ -990,6 +1051,67 @@ class Command(BaseCommand):
             with clock(now - datetime.timedelta(minutes=minutes)):
                 messaging.send(conversation, users[sender], body)
 
+    # Reports
+
+    def ensure_reports(self, users):
+        if Report.objects.exists():
+            return
+        moderator = get_user_model().objects.get(username="moderator")
+        self.seed_hidden_call_report(users, moderator)
+        self.seed_selling_report(users)
+        self.seed_meeting_report(users)
+
+    def seed_hidden_call_report(self, users, moderator):
+        spec = HIDDEN_CALL_REPORT
+        call = Call.objects.filter(organiser=users[spec["organiser"]], title=spec["title"]).first()
+        if call is None:
+            return
+        report = Report.objects.create(
+            kind=ReportKind.CALL,
+            reporter=users[spec["reporter"]],
+            reported_member=call.organiser,
+            call=call,
+            reason=spec["reason"],
+            details=spec["details"],
+        )
+        moderation.hide_call(report, moderator=moderator, note=spec["note"])
+        moderation.warn(report, call.organiser, moderator=moderator, notice=spec["notice"])
+
+    def seed_selling_report(self, users):
+        spec = SELLING_CONVERSATION
+        seller = users["bram"]
+        message = Message.objects.filter(sender=seller, body=spec["messages"][-1][2]).first()
+        if message is None:
+            return
+        Report.objects.create(
+            kind=ReportKind.MESSAGE,
+            reporter=users[SELLING_REPORT["reporter"]],
+            reported_member=seller,
+            message=message,
+            reason=ReportReason.SPAM,
+            details=SELLING_REPORT["details"],
+        )
+
+    def seed_meeting_report(self, users):
+        spec = MEETING_REPORT
+        call = Call.objects.filter(organiser=users[spec["organiser"]], title=spec["title"]).first()
+        if call is None:
+            return
+        reporter = users[spec["reporter"]]
+        Report.objects.create(
+            kind=ReportKind.MEETING,
+            reporter=reporter,
+            call=call,
+            reason=ReportReason.UNSAFE,
+            details=spec["details"],
+        )
+        CheckIn.objects.get_or_create(
+            member=reporter, call=call, defaults={"answer": CheckInAnswer.REPORTED}
+        )
+        CheckIn.objects.get_or_create(
+            member=users[spec["fine"]], call=call, defaults={"answer": CheckInAnswer.FINE}
+        )
+
     # Report
 
     def report(self, board, inbox):
@@ -997,7 +1119,10 @@ class Command(BaseCommand):
         write("")
         write("Demo logins (password: demo-<username>):")
         write("  redacteur / demo-redacteur   editor, superuser (Wagtail admin: /admin/)")
-        write("  moderator / demo-moderator   moderator (group Moderators, Wagtail admin)")
+        write(
+            "  moderator / demo-moderator   moderator (group Moderators, Wagtail admin: "
+            "Meetings → Reports)"
+        )
         for username, display_name, role, town in MEMBERS:
             write(
                 f"  {username} / demo-{username}".ljust(31)
