@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db import models
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -29,48 +30,33 @@ AUDIENCES_FOR_ROLE = {
 }
 
 
-class AudienceFilter:
-    MINE = "mine"
-    PEERS = "peers"
-    RELATIVES = "relatives"
-    TOGETHER = "together"
-    ALL = "all"
-
-    choices = [
-        (MINE, _("Calls that fit me")),
-        (PEERS, _("Open to peers")),
-        (RELATIVES, _("Open to relatives")),
-        (TOGETHER, _("For peers and relatives together")),
-        (ALL, _("All calls")),
-    ]
-    audiences = {
-        PEERS: [Audience.PEERS, Audience.EVERYONE],
-        RELATIVES: [Audience.RELATIVES, Audience.EVERYONE],
-        TOGETHER: [Audience.EVERYONE],
-    }
+class AudienceFilter(models.TextChoices):
+    MINE = "mine", _("Calls that fit me")
+    PEERS = "peers", _("Open to peers")
+    RELATIVES = "relatives", _("Open to relatives")
+    TOGETHER = "together", _("For peers and relatives together")
+    ALL = "all", _("All calls")
 
 
-class When:
-    ANY = ""
-    WEEK = "week"
-    MONTH = "month"
-    RANGE = "range"
-    LATER = "later"
-
-    choices = [
-        (ANY, _("Any time")),
-        (WEEK, _("This week")),
-        (MONTH, _("This month")),
-        (RANGE, _("Between two dates")),
-        (LATER, _("Date still to be agreed")),
-    ]
+# The calls' audiences that each choice of the audience filter finds.
+AUDIENCES_FOR_FILTER = {
+    AudienceFilter.PEERS: [Audience.PEERS, Audience.EVERYONE],
+    AudienceFilter.RELATIVES: [Audience.RELATIVES, Audience.EVERYONE],
+    AudienceFilter.TOGETHER: [Audience.EVERYONE],
+}
 
 
-class Sort:
-    DATE = "date"
-    DISTANCE = "distance"
+class When(models.TextChoices):
+    ANY = "", _("Any time")
+    WEEK = "week", _("This week")
+    MONTH = "month", _("This month")
+    RANGE = "range", _("Between two dates")
+    LATER = "later", _("Date still to be agreed")
 
-    choices = [(DATE, _("Soonest first")), (DISTANCE, _("Nearest first"))]
+
+class Sort(models.TextChoices):
+    DATE = "date", _("Soonest first")
+    DISTANCE = "distance", _("Nearest first")
 
 
 def _invalid_choice():
@@ -251,7 +237,7 @@ class BoardSearch:
         if choice == AudienceFilter.MINE:
             wanted = AUDIENCES_FOR_ROLE.get(self.role)
         else:
-            wanted = AudienceFilter.audiences.get(choice)
+            wanted = AUDIENCES_FOR_FILTER.get(choice)
         return Q(audience__in=wanted) if wanted else Q()
 
     def _dates(self, now):
