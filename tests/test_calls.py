@@ -1096,6 +1096,34 @@ def test_my_meetings(client, board, member, organiser, utrecht):
     assert "Secret spot" not in page
 
 
+def test_my_meetings_shows_the_latest_earlier_meetings_and_offers_all(client, board, member):
+    for days in range(1, 8):
+        make_call(
+            organiser=member,
+            title=f"Past walk {days}",
+            starts_at=timezone.now() - datetime.timedelta(days=days),
+        )
+    client.force_login(member)
+    url = board_url(board, "mine")
+    page = html.unescape(text(client.get(url)))
+    shown = re.findall(r"Past walk \d", page)
+    assert len(shown) == 5
+    assert "Show all earlier meetings" in page
+    page = html.unescape(text(client.get(url + "?earlier=all")))
+    assert len(re.findall(r"Past walk \d", page)) == 7
+    assert "Show all earlier meetings" not in page
+
+
+def test_my_meetings_offers_no_more_when_all_are_shown(client, board, member):
+    make_call(
+        organiser=member, title="Past walk", starts_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    client.force_login(member)
+    page = html.unescape(text(client.get(board_url(board, "mine"))))
+    assert "Past walk" in page
+    assert "Show all earlier meetings" not in page
+
+
 def test_my_meetings_names_who_is_coming_and_no_one_else(client, board, member, organiser):
     walk = make_call(organiser=organiser, title="Accepted walk", capacity=6)
     register(walk, member, status="accepted")

@@ -6,6 +6,7 @@ else's ids are a 404) and the issue's rules of messaging.
 """
 
 import datetime
+import html
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlparse
 
@@ -1056,6 +1057,34 @@ def test_a_blocked_participants_messages_stay_out_of_sight_in_a_meeting_conversa
     assert messaging.unread_total(organiser) == 0
     page = client.get(inbox_url(inbox, "conversation", thread.pk)).content.decode()
     assert "A message the organiser should not see" not in page
+
+
+def test_my_meetings_keeps_a_blocked_participants_messages_out_of_sight_both_ways(
+    client, board, organiser, member
+):
+    call = make_call(organiser=organiser, title="Walk along the canal")
+    rules.accept(register(call, member))
+    other = make_member("other", "Olaf")
+    rules.accept(register(call, other))
+    thread = call.conversation
+    messaging.send(thread, member, "Mira writes before the block")
+    messaging.send(thread, other, "Olaf is still welcome")
+    messaging.block(organiser, member)
+    messaging.send(thread, member, "Mira writes after the block")
+    messaging.send(thread, organiser, "Otto writes after the block")
+
+    client.force_login(organiser)
+    page = html.unescape(client.get(board_url(board, "mine")).content.decode())
+    assert "Walk along the canal" in page
+    assert "Olaf is still welcome" in page
+    assert "Otto writes after the block" in page
+    assert "Mira writes" not in page
+
+    client.force_login(member)
+    page = html.unescape(client.get(board_url(board, "mine")).content.decode())
+    assert "Walk along the canal" in page
+    assert "Olaf is still welcome" in page
+    assert "Otto writes" not in page
 
 
 def test_a_long_conversation_pages_back_through_earlier_messages(board, inbox, member, organiser):

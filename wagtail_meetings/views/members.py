@@ -24,7 +24,9 @@ from ..models import (
 from ..reveal import meeting_point_access
 from .common import page_url, profile_of, safe_next, suggest_towns
 
+# Earlier meetings: the latest few, or with ``?earlier=all`` up to EARLIER_ALL of each.
 EARLIER_SHOWN = 5
+EARLIER_ALL = 100
 LATEST_MESSAGES = 3
 
 
@@ -42,11 +44,16 @@ def _named(registrations):
     )
 
 
-def _latest_messages():
-    """The last few messages of each conversation, newest first."""
+def _latest_messages(user):
+    """The last few messages of each meeting's conversation that ``user`` may see.
+
+    As in the conversation itself, what members on the other side of a block wrote
+    stays out of sight (guarantee 5).
+    """
     return Prefetch(
         "messages",
-        queryset=Message.objects.select_related("sender__meetings_profile")
+        queryset=messaging.visible_to(Message.objects.all(), user, "sender")
+        .select_related("sender__meetings_profile")
         .only(
             "id",
             "conversation_id",
@@ -64,7 +71,7 @@ def _latest_messages():
     )
 
 
-def _with_people_and_messages(own_calls, other_calls):
+def _with_people_and_messages(user, own_calls, other_calls):
     """Give every call shown its people and its conversation's latest messages.
 
     One query for the sign-ups and one for the messages of all the calls together,
@@ -89,7 +96,7 @@ def _with_people_and_messages(own_calls, other_calls):
         call.pending_count = sum(r.status == RegistrationStatus.PENDING for r in call.sign_ups)
     # A reverse one-to-one that is missing raises an AttributeError: no conversation yet.
     conversations = [c for c in (getattr(call, "conversation", None) for call in calls) if c]
-    prefetch_related_objects(conversations, _latest_messages())
+    prefetch_related_objects(conversations, _latest_messages(user))
 
 
 def my_meetings(request, board):
@@ -113,7 +120,15 @@ def my_meetings(request, board):
         .select_related("call__conversation", "call__organiser__meetings_profile")
         .order_by(F("call__starts_at").asc(nulls_last=True), "pk")
     )
-    _with_people_and_messages(my_calls, [registration.call for registration in coming_sign_ups])
+    # Who is coming and what they wrote only for the meetings the member is in.
+    meetings_in = [
+        registration.call
+        for registration in coming_sign_ups
+        if registration.status == RegistrationStatus.ACCEPTED
+        and not registration.call.hidden
+        and registration.call.status != CallStatus.CANCELLED
+    ]
+    _with_people_and_messages(user, my_calls, meetings_in)
     for registration in coming_sign_ups:
         registration.meeting_point_access = meeting_point_access(
             registration.call,
@@ -122,13 +137,21 @@ def my_meetings(request, board):
             is_participant=registration.status == RegistrationStatus.ACCEPTED,
             now=now,
         )
+    shown = EARLIER_ALL if request.GET.get("earlier") == "all" else EARLIER_SHOWN
+    # One more than shown tells whether there are more, without counting them.
+    earlier_calls = list(
+        mine.filter(Q(starts_at__lt=now) | Q(status=CallStatus.CANCELLED))
+        .select_related("place")
+        .order_by("-created_at")[: shown + 1]
+    )
+    earlier_sign_ups = list(sign_ups.exclude(ahead).order_by("-call__starts_at")[: shown + 1])
     context = {
         "my_calls": my_calls,
         "my_sign_ups": coming_sign_ups,
-        "earlier_calls": mine.filter(Q(starts_at__lt=now) | Q(status=CallStatus.CANCELLED))
-        .select_related("place")
-        .order_by("-created_at")[:EARLIER_SHOWN],
-        "earlier_sign_ups": sign_ups.exclude(ahead).order_by("-call__starts_at")[:EARLIER_SHOWN],
+        "earlier_calls": earlier_calls[:shown],
+        "earlier_sign_ups": earlier_sign_ups[:shown],
+        "more_earlier": shown == EARLIER_SHOWN
+        and (len(earlier_calls) > shown or len(earlier_sign_ups) > shown),
         "check_ins": list(moderation.meetings_to_check_in(user, now)),
     }
     return board.render(
