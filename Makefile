@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 ## demo: serve the seeded example site on SQLite at http://127.0.0.1:8000/
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --address $(DEMO_ADDR)
 	@echo "Starting the task worker and the web server on http://$(DEMO_ADDR)/ (Ctrl+C stops both)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-startup-delay & \

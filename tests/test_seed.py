@@ -92,3 +92,16 @@ def test_seeded_moderator_finds_open_reports():
     member = Client()
     log_in(member, "anna")
     assert member.get(reverse("wagtail_meetings_reports:index")).status_code == 302
+
+
+def test_seed_demo_prints_the_logins_and_the_address_it_is_served_at():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    assert "anna / demo-anna" in printed
+    assert "Board: http://127.0.0.1:8000/leden/prikbord/" in printed
+    out = io.StringIO()
+    call_command("seed_demo", "--address", "127.0.0.1:8011", stdout=out)
+    printed = out.getvalue()
+    assert "Board: http://127.0.0.1:8011/leden/prikbord/" in printed
+    assert "Inbox: http://127.0.0.1:8011/leden/berichten/" in printed

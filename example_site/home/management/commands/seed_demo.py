@@ -42,8 +42,10 @@ from wagtail_meetings.models import (
 )
 
 SITE_NAME = "Vereniging voorbeeld"
-BOARD_URL = "http://127.0.0.1:8000/leden/prikbord/"
-INBOX_URL = "http://127.0.0.1:8000/leden/berichten/"
+# Where `make demo` serves the site (its DEMO_ADDR), for the addresses printed at the end.
+DEMO_ADDRESS = "127.0.0.1:8000"
+BOARD_PATH = "/leden/prikbord/"
+INBOX_PATH = "/leden/berichten/"
 
 MEMBERS_GROUP = "Members"
 MODERATORS_GROUP = "Moderators"
@@ -806,6 +808,13 @@ CALL_FIELDS = [
 class Command(BaseCommand):
     help = "Fill the example site with demo accounts, pages and calls (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default=DEMO_ADDRESS,
+            help=f"host:port the demo is served at, for the printed links (default {DEMO_ADDRESS})",
+        )
+
     def handle(self, *args, **options):
         if not Place.objects.exists():
             call_command("meetings_load_places", stdout=self.stdout)
@@ -822,7 +831,7 @@ class Command(BaseCommand):
         # work before a task worker has ever run.
         call_command("wagtail_update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({created} calls added)."))
-        self.report(board, inbox)
+        self.report(board, inbox, options["address"])
 
     # Accounts
 
@@ -1114,7 +1123,7 @@ class Command(BaseCommand):
 
     # Report
 
-    def report(self, board, inbox):
+    def report(self, board, inbox, address=DEMO_ADDRESS):
         write = self.stdout.write
         write("")
         write("Demo logins (password: demo-<username>):")
@@ -1130,11 +1139,11 @@ class Command(BaseCommand):
             )
         write("  gast / demo-gast             logged in, but not a member")
         write("")
-        write(f"Board: {BOARD_URL}")
-        if board.url_path and not board.url_path.endswith("/leden/prikbord/"):
+        write(f"Board: http://{address}{BOARD_PATH}")
+        if board.url_path and not board.url_path.endswith(BOARD_PATH):
             write(f"(the board page itself is at {board.get_url()})")
-        write(f"Inbox: {INBOX_URL}")
-        if inbox.url_path and not inbox.url_path.endswith("/leden/berichten/"):
+        write(f"Inbox: http://{address}{INBOX_PATH}")
+        if inbox.url_path and not inbox.url_path.endswith(INBOX_PATH):
             write(f"(the inbox page itself is at {inbox.get_url()})")
         unread = messaging.unread_total(get_user_model().objects.get(username="anna"))
         if unread:
