@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from wagtail_meetings import rules
@@ -31,6 +32,9 @@ def log_in(page, username, path=BOARD_PATH):
     page.get_by_label("Wachtwoord").fill(f"demo-{username}")
     page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    # The URL changes before the page has its style sheets: the focus and layout checks
+    # that follow need them.
+    page.wait_for_load_state("load")
 
 
 def body_text(page):
@@ -323,8 +327,13 @@ def tab_to(page, name, tag=None, backwards=False, limit=120):
 
 
 def assert_focus_visible(page):
-    element = focused(page)
-    assert page.evaluate(FOCUS_VISIBLE), f"no visible focus indicator on {element}"
+    # The indicator comes from the style sheet and the browser's restyle after the key
+    # press: wait for it a moment (a page that just loaded may not be styled yet).
+    page.wait_for_load_state("load")
+    try:
+        page.wait_for_function(FOCUS_VISIBLE, timeout=3000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"no visible focus indicator on {focused(page)}") from None
 
 
 def type_into(page, name, text, tag=None):
