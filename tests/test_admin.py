@@ -265,6 +265,17 @@ def test_no_delete_of_sign_ups(admin_client, calls):
     assert Registration.objects.filter(pk=registration.pk).exists()
 
 
+@pytest.mark.parametrize(
+    "list_url", ["wagtail_meetings_calls:list", "wagtail_meetings_registrations:list"]
+)
+def test_listings_offer_no_bulk_actions(admin_client, calls, list_url):
+    content = content_of(admin_client.get(reverse(list_url)))
+    assert calls["walk"].title in content
+    assert "bulk-action" not in content
+    assert "data-bulk-action-checkbox" not in content
+    assert "/bulk/" not in content
+
+
 @pytest.mark.parametrize("model", [Call, Registration])
 def test_no_bulk_delete(admin_client, calls, model):
     opts = model._meta

@@ -15,7 +15,7 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -109,7 +109,16 @@ class ApproveButtonsMixin:
         return reverse(self.approve_url_name, args=[quote(call.pk)])
 
 
-class CallIndexView(ApproveButtonsMixin, IndexView):
+class NoBulkActionsIndexView(IndexView):
+    """A listing without Wagtail's bulk actions: for calls and sign-ups the only one would be
+    "Delete", which the admin refuses (members own them), so it is not offered at all."""
+
+    @cached_property
+    def columns(self):
+        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
+
+
+class CallIndexView(ApproveButtonsMixin, NoBulkActionsIndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if url := self.approve_url(instance):
@@ -134,6 +143,7 @@ class CallViewSet(SnippetViewSet):
     url_namespace = "wagtail_meetings_calls"
     base_url_path = "meetings/calls"
     index_view_class = CallIndexView
+    index_template_name = "wagtail_meetings/admin/index_without_bulk_actions.html"
     edit_view_class = CallEditView
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -210,6 +220,8 @@ class RegistrationViewSet(SnippetViewSet):
     menu_label = _("Sign-ups")
     url_namespace = "wagtail_meetings_registrations"
     base_url_path = "meetings/sign-ups"
+    index_view_class = NoBulkActionsIndexView
+    index_template_name = "wagtail_meetings/admin/index_without_bulk_actions.html"
     copy_view_enabled = False
     inspect_view_enabled = True
     list_filter = ["status"]
