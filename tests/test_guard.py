@@ -54,6 +54,19 @@ REFUSED_MEETING_POINTS = [
     ("Our place on the corner", "home"),
     ("My flat above the bakery", "home"),
     ("My address (I'll send it)", "home"),
+    # A bare "home", a home address, a doorstep.
+    ("Home", "home"),
+    ("home, ring twice", "home"),
+    ("Mijn huisadres", "home"),
+    ("Huisadres volgt", "home"),
+    ("Thuisadres", "home"),
+    ("My home address", "home"),
+    ("Home address (I'll send it)", "home"),
+    ("Bij mij op de stoep", "home"),
+    ("Op onze stoep", "home"),
+    ("In mijn straat, bij de lantaarnpaal", "home"),
+    ("On my doorstep", "home"),
+    ("In our street, by the postbox", "home"),
     ("Kerkstraat 12", "address"),
     ("Oudegracht 45-bis", "address"),
     ("Lange Nieuwstraat 3a", "address"),
@@ -71,6 +84,26 @@ REFUSED_MEETING_POINTS = [
     ("12 Baker Street", "address"),
     ("221B Baker Street, London", "address"),
     ("10 Downing St", "address"),
+    # An address and only a number: the venue's name is missing.
+    ("Stationsplein 1", "address"),
+    ("Museumplein 6", "address"),
+    # Brackets and semicolons separate as a comma does.
+    ("Kerkstraat 12 (achterom)", "address"),
+    ("Kerkstraat 12 (Zeist)", "address"),
+    ("Kerkstraat 12; achterom", "address"),
+    ("12 Baker Street (London)", "address"),
+    # A door, a bell or a floor after an address.
+    ("Kerkstraat 12 achterom", "address"),
+    ("Kerkstraat 12 voordeur", "address"),
+    ("Kerkstraat 12, bij de blauwe deur", "address"),
+    ("Hoofdstraat 5 2e verdieping", "address"),
+    ("Hoofdstraat 5, 3e etage, de trap op", "address"),
+    ("Dorpsstraat 7, bel 2x", "address"),
+    ("Dorpsstraat 7 (bel aan bij Jansen)", "address"),
+    ("12 Baker Street, 2nd floor", "address"),
+    ("12 Baker Street (back door)", "address"),
+    ("12 Baker Street, ring the bell twice", "address"),
+    ("221B Baker Street, front door", "address"),
 ]
 
 ACCEPTED_MEETING_POINTS = [
@@ -98,6 +131,35 @@ ACCEPTED_MEETING_POINTS = [
     "De kerk van Sint-Jan, hoofdingang",
     "Bij de Koppelpoort, aan de kant van de stad",
     "Stationsplein, bij de fietsenstalling",
+    # A venue's name with an address, also with brackets, a door or a floor.
+    "Rijksmuseum, Museumstraat 1",
+    "Centraal Station, Stationsplein 1",
+    "Van Gogh Museum, Museumplein 6",
+    "Café De Zaak (Kerkstraat 12)",
+    "Kerkstraat 12 (Café De Zaak)",
+    "Plein 1944 (bij de fontein)",
+    "Bij de 3 eiken (in het park)",
+    "Café De Zaak, Kerkstraat 12, 1e verdieping",
+    "Bibliotheek, Kerkstraat 12 (achteringang)",
+    "Rijksmuseum, Museumstraat 1, bij de voordeur",
+    "The café at 12 Baker Street, first floor",
+    "Museum, 12 Park Lane (back door)",
+    # A door, a bell or a floor without an address.
+    "Op de 2e verdieping van de bibliotheek",
+    "Bij de bel van het stadhuis",
+    "Door de poort van de Domkerk",
+    "The first floor of the library, by the lifts",
+    # Words that contain or sound like a home without being one.
+    "Thuishaven",
+    "koffiehuis",
+    "Het Huis van de Buurt",
+    "Café Home",
+    "Home of the Rijksmuseum, main entrance",
+    "Walking home from the station",
+    "In the home town of Rembrandt",
+    "The lobby of the care home",
+    "Bij ons in de buurt: de stoep voor het stadhuis",
+    "Mijn straat",
 ]
 
 
@@ -118,6 +180,10 @@ REFUSED_TITLES = [
     "Tea at my place",
     "Board games at our house",
     "Knutselen in mijn appartement",
+    "Koffie op mijn huisadres",
+    "Borrel op onze stoep",
+    "Drinks on my doorstep",
+    "Barbecue in our street",
 ]
 
 ACCEPTED_TITLES = [
@@ -128,6 +194,10 @@ ACCEPTED_TITLES = [
     "A walk in my home town",
     "Koffie in het Thuishaven café",
     "Rondje Wilhelminapark",
+    # A bare "home" is an everyday word, and does not count in a title.
+    "Walk home together after work",
+    "Home-made cake at the market",
+    "Samen naar het Huis van de Buurt",
 ]
 
 
@@ -153,6 +223,11 @@ def test_an_ordinary_title_is_accepted(title):
 )
 def test_texts_are_compared_folded(typed, folded):
     assert guard.fold(typed) == folded
+
+
+def test_a_semicolon_or_a_bracket_is_kept_as_a_comma_for_the_address_check():
+    folded = guard.fold("Kerkstraat 12 (achterom); bel [2x],,", keep_commas=True)
+    assert folded == "kerkstraat 12 , achterom , bel , 2x"
 
 
 def test_a_town_without_a_comma_counts_only_when_it_is_the_calls_town():
@@ -217,6 +292,31 @@ def test_the_form_refuses_with_a_kind_message_and_a_code():
     assert not form.is_valid()
     assert form.has_error("title", code="home_title")
     assert "meeting_point" not in form.errors
+
+
+@pytest.mark.parametrize(
+    "meeting_point", ["Stationsplein 1", "Museumplein 6", "Kerkstraat 12 (achterom)"]
+)
+def test_the_address_message_suggests_adding_the_venues_name(meeting_point):
+    form = form_for({"meeting_point": meeting_point})
+    assert not form.is_valid()
+    assert form.has_error("meeting_point", code="address_meeting_point")
+    assert "add its name" in form.errors["meeting_point"][0]
+
+
+@pytest.mark.parametrize(
+    ("meeting_point", "code"),
+    [
+        ("Hoofdstraat 5 2e verdieping", "address_meeting_point"),
+        ("Dorpsstraat 7, bel 2x", "address_meeting_point"),
+        ("Mijn huisadres", "home_meeting_point"),
+        ("home", "home_meeting_point"),
+    ],
+)
+def test_the_form_refuses_a_door_a_floor_or_a_home_address(meeting_point, code):
+    form = form_for({"meeting_point": meeting_point})
+    assert not form.is_valid()
+    assert form.has_error("meeting_point", code=code)
 
 
 def test_the_form_uses_the_editors_words():

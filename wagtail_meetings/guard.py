@@ -52,7 +52,16 @@ HOME_PHRASES = [
     "mijn adres",
     "m'n adres",
     "ons adres",
+    "huisadres",
+    "thuisadres",
+    "woonadres",
+    "mijn stoep",
+    "onze stoep",
+    "mijn oprit",
+    "in mijn straat",
+    "in onze straat",
     # English
+    "home",
     "at home",
     "my home",
     "our home",
@@ -75,12 +84,19 @@ HOME_PHRASES = [
     "my front door",
     "my address",
     "our address",
+    "home address",
+    "my doorstep",
+    "our doorstep",
+    "my porch",
+    "my driveway",
+    "in my street",
+    "in our street",
 ]
 
 # Of the phrases above, these are also everyday words ("ik ben veel thuis",
-# "Café Thuis", "feel at home in the museum"): they count only in the meeting point,
-# and only when it names no public place.
-AMBIGUOUS_PHRASES = ["thuis", "at home"]
+# "Café Thuis", "feel at home in the museum", "walk home"): they count only in the
+# meeting point, and only when it names no public place.
+AMBIGUOUS_PHRASES = ["thuis", "home", "at home"]
 
 # Idioms that contain a home phrase without meaning a home; they are left out
 # before the home phrases are looked for.
@@ -106,10 +122,13 @@ NOT_HOME_PHRASES = [
     # "Sluit je bij mij aan": join me.
     "je bij mij aan",
     "je bij ons aan",
-    "my home town",
-    "my home city",
-    "my home country",
-    "our home town",
+    # Not anyone's own home, now that a bare "home" counts.
+    "home town",
+    "home city",
+    "home country",
+    "care home",
+    "nursing home",
+    "retirement home",
     "feel at home",
     "feels at home",
 ]
@@ -220,19 +239,24 @@ VENUE_WORDS = [
 
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc`\u00b4]")
 _NOT_WORD = re.compile(r"[\W_]+")
+# What ends a part of an address as a comma does: "Kerkstraat 12 (achterom)" is
+# "Kerkstraat 12, achterom".
+_SEPARATORS = re.compile(r"[,;()\[\]]")
 
 
 def fold(text, *, keep_commas=False):
     """``text`` in lower case, without diacritics, punctuation as single spaces.
 
-    Apostrophes are dropped ("m'n" is "mn"); with ``keep_commas`` a comma stays as
-    a word of its own, for the street-address check.
+    Apostrophes are dropped ("m'n" is "mn"); with ``keep_commas`` a comma (or a
+    semicolon or bracket) stays as a comma word of its own, for the street-address
+    check.
     """
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = _APOSTROPHES.sub("", text)
-    parts = text.split(",") if keep_commas else [text]
-    return " ".join(" , ".join(_NOT_WORD.sub(" ", part) for part in parts).split())
+    parts = _SEPARATORS.split(text) if keep_commas else [text]
+    parts = [" ".join(_NOT_WORD.sub(" ", part).split()) for part in parts]
+    return " , ".join(part for part in parts if part)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -329,6 +353,53 @@ NOT_STREET_ENDINGS = {
     "an",
     "and",
 }
+# Words that, after a street address, point to the door, the bell or the floor of a
+# home ("Kerkstraat 12 voordeur", "Hoofdstraat 5 2e verdieping", "Dorpsstraat 7, bel
+# 2x"): with one of them, whatever else follows, the text is still an address. Not
+# a bare "door", which is also Dutch ("door de poort").
+HOME_DETAILS = [
+    # Dutch
+    "achterom",
+    "deur",
+    "voordeur",
+    "achterdeur",
+    "zijdeur",
+    "bel",
+    "bellen",
+    "aanbellen",
+    "intercom",
+    "brievenbus",
+    "verdieping",
+    "etage",
+    "bovenwoning",
+    "benedenwoning",
+    "portiek",
+    "trappenhuis",
+    "flat",
+    "appartement",
+    "woning",
+    "tuin",
+    "achtertuin",
+    "voortuin",
+    "stoep",
+    "oprit",
+    # English
+    "front door",
+    "back door",
+    "side door",
+    "doorbell",
+    "bell",
+    "ring",
+    "buzzer",
+    "floor",
+    "upstairs",
+    "downstairs",
+    "basement",
+    "apartment",
+    "doorstep",
+    "porch",
+    "driveway",
+]
 # The last word of an English street name: "12 Baker Street".
 ENGLISH_STREET_TYPES = {
     "street",
@@ -388,8 +459,19 @@ def _town_follows(words, towns):
     return " ".join(words) in towns
 
 
+def _points_into_a_home(words):
+    """Whether ``words`` (after a street address) name a door, a bell or a floor."""
+    folded = " ".join(words)
+    return any(_contains(folded, detail) for detail in _folded_phrases(HOME_DETAILS))
+
+
 def _tail_is_address(words, towns):
-    """Whether what follows a house number is additions ("a", "bis", "2 hoog") and a town."""
+    """Whether what follows a house number is additions ("a", "bis", "2 hoog") and a town.
+
+    Or anything that points into a home ("2e verdieping", "bel 2x").
+    """
+    if _points_into_a_home(words):
+        return True
     return any(
         all(_ADDITION.fullmatch(word) for word in words[:count])
         and _town_follows(words[count:], towns)
@@ -403,7 +485,8 @@ def street_address_words(text, towns=()):
     An address is essentially a street name and a house number ("Kerkstraat 12",
     "Lange Nieuwstraat 3a", "Oudegracht 45-bis", "12 Baker Street"), maybe with a
     postcode and a town (a town without a comma or postcode only when it is one of
-    ``towns``). Returns ``(words, street_positions)``, or ``None`` for any other text.
+    ``towns``), or with the way to a door or floor ("Kerkstraat 12, achterom").
+    Returns ``(words, street_positions)``, or ``None`` for any other text.
     """
     words = fold(text, keep_commas=True).split()
     start = 0
@@ -416,7 +499,10 @@ def street_address_words(text, towns=()):
         for end in range(1, min(len(body), 6)):
             if not _WORD.fullmatch(body[end]):
                 break
-            if body[end] in ENGLISH_STREET_TYPES and _town_follows(body[end + 1 :], towns):
+            rest = body[end + 1 :]
+            if body[end] in ENGLISH_STREET_TYPES and (
+                _town_follows(rest, towns) or _points_into_a_home(rest)
+            ):
                 return words, set(range(start + 1, start + end + 1))
     # "Kerkstraat 12": a name, then the number.
     for index in range(1, len(body)):
