@@ -386,6 +386,9 @@ def test_past_hidden_and_cancelled_calls_never_appear_whatever_the_filters(
         ("?when=range&start=2000-01-10&end=2000-01-01", "The end date is before the start date"),
         ("?town=Atlantis", "We do not know a town called “Atlantis”"),
         ("?town=" + "x" * 500, "Ensure this value has at most 120 characters"),
+        ("?end=9999-12-31", "Choose a date between 2000 and 2199; this one was left out."),
+        ("?start=0001-01-01", "Choose a date between 2000 and 2199; this one was left out."),
+        ("?activity=a%00b", "An activity could not be read, so the activities were left out."),
     ],
 )
 def test_a_value_that_cannot_be_used_is_explained_and_left_out(
@@ -411,6 +414,11 @@ def test_a_value_that_cannot_be_used_is_explained_and_left_out(
         "?town=%00",
         "?radius=25&radius=50",
         "?start=9999-99-99",
+        "?when=range&start=0001-01-01&end=9999-12-31",
+        "?when=range&start=2199-12-31&end=2199-12-31",
+        "?activity=%00",
+        "?activity=a%00b&activity=walk",
+        "?activity=%E2%80%AE",
         "?when[]=week",
     ],
 )
@@ -422,6 +430,36 @@ def test_odd_query_strings_never_break_the_board(client, board, member, organise
     assert (
         response["Cache-Control"] == "private, no-store" or "no-store" in response["Cache-Control"]
     )
+
+
+def test_a_long_query_string_adds_no_more_activities_than_a_search_uses(
+    client, board, member, organiser
+):
+    make_call(organiser=organiser, title="Walk", activities=["walk"])
+    client.force_login(member)
+    query = "?" + "&".join(f"activity=made-up-{n}" for n in range(300))
+    html = listed(client, board, query).content.decode()
+    assert html.count('name="activity"') == len(board.activity_suggestions) + 10
+    assert 'value="made-up-9"' in html and 'value="made-up-10"' not in html
+
+
+def test_dates_beside_another_choice_of_when_are_explained(client, board, member, organiser):
+    make_call(organiser=organiser, title="To be agreed", starts_at=None)
+    client.force_login(member)
+    response = listed(client, board, "?when=later&start=2030-01-01")
+    assert titles(response) == ["To be agreed"]
+    assert "The dates were left out: choose “Between two dates”" in response.content.decode()
+
+
+def test_a_calls_activities_link_to_the_calls_with_that_activity(client, board, member, organiser):
+    call = make_call(organiser=organiser, title="Walk", activities=["walk & talk"])
+    make_call(organiser=organiser, title="Museum", activities=["museum"])
+    client.force_login(member)
+    link = f'href="{board_url(board)}?activity=walk%20%26%20talk"'
+    assert link in listed(client, board).content.decode()
+    detail = client.get(f"{board_url(board)}call/{call.pk}/").content.decode()
+    assert link in detail
+    assert titles(listed(client, board, "?activity=walk%20%26%20talk")) == ["Walk"]
 
 
 def test_pages_keep_the_search(client, board, member, organiser, settings):

@@ -19,8 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from .forms import PlaceField
 from .geo import RADIUS_CHOICES, bounding_box, distance_km
 from .models import Audience, CallActivity, CallStatus, Role
+from .text import clean_plain_text
 
 MAX_ACTIVITIES = 10
+
+# Dates a search can name: wide enough for any meeting, narrow enough that a day
+# later or midnight in Amsterdam is still a date every database can hold.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
 
 # Which calls fit a member's own role when the audience is left at its default.
 AUDIENCES_FOR_ROLE = {
@@ -67,10 +73,27 @@ class ActivityField(forms.MultipleChoiceField):
     """Activities as checkboxes; a name from a bookmark or a link is kept even if not offered."""
 
     def valid_value(self, value):
-        return bool(value.strip()) and len(value) <= 100
+        try:
+            value = clean_plain_text(value, multiline=False)
+        except forms.ValidationError:
+            return False
+        return bool(value) and len(value) <= 100
 
     def clean(self, value):
         return list(dict.fromkeys(v.strip() for v in super().clean(value)))[:MAX_ACTIVITIES]
+
+
+class SearchDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {
+        "invalid": _("Enter the date as year-month-day, e.g. 2027-03-31."),
+        "out_of_range": _("Choose a date between 2000 and 2199; this one was left out."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
 class BoardFilterForm(forms.Form):
@@ -91,6 +114,9 @@ class BoardFilterForm(forms.Form):
         label=_("Activities"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("An activity could not be read, so the activities were left out.")
+        },
     )
     audience = forms.ChoiceField(
         label=_("For whom"),
@@ -106,18 +132,8 @@ class BoardFilterForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_invalid_choice(),
     )
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2027-03-31.")},
-    )
-    end = forms.DateField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2027-03-31.")},
-    )
+    start = SearchDateField(label=_("From"), required=False)
+    end = SearchDateField(label=_("Until"), required=False)
     room = forms.BooleanField(label=_("Only calls that still have room"), required=False)
     sort = forms.ChoiceField(
         label=_("Order"),
@@ -133,9 +149,11 @@ class BoardFilterForm(forms.Form):
             bound.optional_label = False  # every filter is optional: no need to say so
         offered = list(activities)
         if self.is_bound:
-            offered += self.data.getlist("activity")
-        names = list(dict.fromkeys(n.strip() for n in offered if n.strip()))
-        self.fields["activity"].choices = [(name, name) for name in names]
+            # Only as many as a search uses: a long query string adds no more checkboxes.
+            offered += self.data.getlist("activity")[:MAX_ACTIVITIES]
+        activity = self.fields["activity"]
+        names = list(dict.fromkeys(n.strip() for n in offered if activity.valid_value(n)))
+        activity.choices = [(name, name) for name in names]
 
     CHOICE_FIELDS = ("sort", "when", "audience", "activity")
 
@@ -196,8 +214,13 @@ class BoardSearch:
                     "Until then, calls from everywhere are shown."
                 )
             )
-        if self.values["when"] == When.RANGE and not (self.values["start"] or self.values["end"]):
+        when, dated = self.values["when"], self.values["start"] or self.values["end"]
+        if when == When.RANGE and not dated:
             self.notes.append(_("Choose a start or an end date to search between two dates."))
+        if when in (When.WEEK, When.MONTH, When.LATER) and dated:
+            self.notes.append(
+                _("The dates were left out: choose “Between two dates” to search between them.")
+            )
 
     @property
     def radius(self):
