@@ -5,11 +5,14 @@ hiding a call takes it off the board for members but not for its organiser.
 """
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import ModelLogEntry
 
-from wagtail_meetings.models import Call, Place, Registration
+from wagtail_meetings.messaging import sync_call_conversation
+from wagtail_meetings.models import Call, Conversation, Place, Registration
 
 from .utils import board_url, make_call, make_member, register
 
@@ -209,6 +212,37 @@ def test_hiding_a_call(admin_client, board, calls, member, organiser):
     response = admin_client.post(edit_url, {})
     assert response.status_code == 302
     assert member_client.get(call_url).status_code == 200
+
+
+def test_hiding_in_the_editor_tells_who_signed_up_closes_the_talk_and_is_logged(
+    admin_client, calls, editor, on_commit
+):
+    walk = calls["walk"]
+    for registration in walk.registrations.select_related("member"):
+        registration.member.email = f"{registration.member.username}@example.org"
+        registration.member.save()
+    sync_call_conversation(walk)
+    conversation = Conversation.objects.get(call=walk)
+    mail.outbox.clear()
+    edit_url = reverse("wagtail_meetings_calls:edit", args=[walk.pk])
+    with on_commit():
+        assert admin_client.post(edit_url, {"hidden": "on"}).status_code == 302
+    # The accepted and the waiting member hear there is news, and nothing more.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "gerdientje@example.org",
+        "hendrikje@example.org",
+    ]
+    assert all(walk.title not in m.subject + m.body for m in mail.outbox)
+    conversation.refresh_from_db()
+    assert conversation.closed_at is not None
+    entry = ModelLogEntry.objects.filter(action="wagtail_meetings.hide").get()
+    assert (entry.object_id, entry.user_id) == (str(walk.pk), editor.pk)
+    # Saving again while hidden tells nobody twice.
+    mail.outbox.clear()
+    with on_commit():
+        admin_client.post(edit_url, {"hidden": "on"})
+    assert mail.outbox == []
+    assert ModelLogEntry.objects.filter(action="wagtail_meetings.hide").count() == 1
 
 
 def test_the_moderator_cannot_change_the_calls_text(admin_client, calls):

@@ -199,6 +199,12 @@ def _locked(report):
     return Report.objects.select_for_update().get(pk=report.pk)
 
 
+@transaction.atomic
+def hide_calls(calls):
+    """Hide calls outside a report (an editor ticking "hidden"), with the same effects."""
+    return _hide(calls)
+
+
 def _hide(calls):
     """Hide calls from the board; the members signed up for those still ahead are told."""
     now = timezone.now()

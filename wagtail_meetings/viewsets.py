@@ -25,7 +25,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from . import rules
+from . import moderation, rules
 from .models import Call, Place, Registration, Report
 from .models.calls import STORED_STATUSES
 from .panels import ApprovalPanel, RegistrationsPanel
@@ -36,6 +36,7 @@ from .views.moderation import REPORTS, ReportDetailView, ReportIndexView
 MEETINGS_MENU_HOOK = "register_wagtail_meetings_menu_item"
 
 APPROVE_ACTION = "wagtail_meetings.approve"
+HIDE_ACTION = "wagtail_meetings.hide"
 
 
 def _read_only(*names):
@@ -128,6 +129,19 @@ class CallIndexView(ApproveButtonsMixin, NoBulkActionsIndexView):
 
 
 class CallEditView(ApproveButtonsMixin, EditView):
+    def save_instance(self):
+        # Hiding here works as hiding from a report: the members signed up are told
+        # and the meeting's conversation closes. The edit itself is logged as usual.
+        hiding = "hidden" in self.form.changed_data and self.form.cleaned_data["hidden"]
+        if hiding:
+            self.form.instance.hidden = False
+        instance = super().save_instance()
+        if hiding:
+            moderation.hide_calls(Call.objects.filter(pk=instance.pk))
+            instance.refresh_from_db()
+            log(instance=instance, action=HIDE_ACTION, user=self.request.user)
+        return instance
+
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)

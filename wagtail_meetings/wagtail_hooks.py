@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .panels import OpenReportsPanel
-from .viewsets import APPROVE_ACTION, MeetingsViewSetGroup, ReportViewSet
+from .viewsets import APPROVE_ACTION, HIDE_ACTION, MeetingsViewSetGroup, ReportViewSet
 
 register_snippet(MeetingsViewSetGroup)
 
@@ -22,3 +22,4 @@ def add_open_reports_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action(APPROVE_ACTION, _("Approve"), _("Approved"))
+    actions.register_action(HIDE_ACTION, _("Hide"), _("Hidden from the board"))
