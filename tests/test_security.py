@@ -296,7 +296,7 @@ DEPLOY_CHECK = (
 )
 
 
-def run_deploy_check(settings_module, tmp_path):
+def run_deploy_check(settings_module, tmp_path, **extra_env):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -308,6 +308,7 @@ def run_deploy_check(settings_module, tmp_path):
         DJANGO_ALLOWED_HOSTS="leden.vereniging.example",
         EXAMPLE_SITE_DB=str(tmp_path / "db.sqlite3"),
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+        **extra_env,
     )
     return subprocess.run(  # noqa: S603 (our own interpreter and code)
         [sys.executable, "-c", DEPLOY_CHECK],
@@ -320,10 +321,20 @@ def run_deploy_check(settings_module, tmp_path):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = run_deploy_check("example_site.settings.production", tmp_path)
+    result = run_deploy_check(
+        "example_site.settings.production", tmp_path, DJANGO_REDIS_URL="redis://127.0.0.1:6379/0"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_the_deploy_check_asks_for_a_shared_cache_for_the_rate_limits(tmp_path):
+    result = run_deploy_check("example_site.settings.production", tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "wagtail_meetings.W003" in output
+    assert "(LocMemCache) is not shared between web processes" in output
 
 
 def test_the_deploy_check_does_find_problems(tmp_path):

@@ -81,3 +81,29 @@ def check_task_backend(app_configs, **kwargs):
             id="wagtail_meetings.W002",
         )
     ]
+
+
+# Caches that each web process keeps for itself, or that cannot add up atomically.
+UNSHARED_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+    "django.core.cache.backends.db.DatabaseCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_rate_limit_cache(app_configs, **kwargs):
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in UNSHARED_CACHES:
+        return []
+    return [
+        Warning(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between web "
+            "processes with atomic counts, so every process counts the members' rate "
+            "limits on its own.",
+            hint="Use Redis or Memcached as the default cache; silence this check only "
+            "for a site that runs a single web process.",
+            id="wagtail_meetings.W003",
+        )
+    ]

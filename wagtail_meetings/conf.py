@@ -34,6 +34,8 @@ DEFAULTS = {
         "call": (5, 86400),
         "sign_up": (20, 86400),
         "report": (10, 86400),
+        # Any change at all on the board and inbox pages: a flood guard.
+        "post": (120, 3600),
     },
     # Shortest time between two "new activity" e-mails to the same member.
     "NOTIFY_QUIET_MINUTES": 15,

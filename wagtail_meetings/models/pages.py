@@ -9,6 +9,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .. import ratelimit
 from ..access import gate, log_refusal, make_private
 from ..conf import app_settings
 from ..geo import RADIUS_CHOICES
@@ -39,6 +40,10 @@ class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
         refused = gate(request, self)
         if refused is not None:
             return make_private(refused)
+        if request.method == "POST" and not ratelimit.allow(request.user, "post"):
+            # Far more than a person clicks: a runaway script or a flood. The
+            # actions' own limits (calls, sign-ups, messages) are much lower.
+            return make_private(self.render_too_many(request))
         try:
             response = super().serve(request, *args, **kwargs)
         except Http404 as exc:
@@ -69,6 +74,10 @@ class MembersOnlyPageMixin(RoutablePageMixin, models.Model):
     def render_not_member(self, request):
         context = self.get_context(request)
         return TemplateResponse(request, "wagtail_meetings/not_member.html", context, status=403)
+
+    def render_too_many(self, request):
+        context = self.get_context(request)
+        return TemplateResponse(request, "wagtail_meetings/too_many.html", context, status=429)
 
     def serve_preview(self, request, mode_name):
         # RoutablePageMixin would preview the "" route, with member content:
