@@ -9,7 +9,6 @@ Approving tells the organiser through the content-free e-mail.
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -19,7 +18,7 @@ from wagtail_meetings.forms import CallForm
 from wagtail_meetings.models import Approval, Call, CallStatus, Registration
 
 from .test_calls import listed_titles, messages_of, redirect_target, text
-from .utils import board_url, call_form_data, make_call, make_member, register
+from .utils import board_url, call_form_data, client_for, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +32,6 @@ MEETING_POINT = "Under the clock in the station hall"
 def set_approval(board, approval):
     board.approval = approval
     board.save()
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_call(client, board, **overrides):
@@ -246,6 +239,68 @@ def test_editing_a_waiting_call_keeps_it_waiting(board, organiser):
     call.refresh_from_db()
     assert call.title == "Longer walk"
     assert call.awaiting_approval
+
+
+@pytest.mark.parametrize(
+    ("change", "waits"),
+    [
+        ({"title": "A walk, and more"}, True),
+        ({"description": "Something else entirely"}, True),
+        ({"meeting_point": "By the fountain"}, True),
+        ({"other_activities": "karaoke"}, True),
+        ({"capacity": "6"}, False),
+        ({}, False),
+    ],
+)
+def test_under_every_new_words_go_back_to_a_moderator(board, organiser, member, change, waits):
+    set_approval(board, Approval.EVERY)
+    as_organiser = client_for(organiser)
+    post_call(as_organiser, board, title="Walk")
+    call = rules.approve(Call.objects.get(title="Walk"))
+    response = as_organiser.post(
+        board_url(board, "edit", call.pk),
+        call_form_data(**{"title": "Walk", "meeting_point": MEETING_POINT, **change}),
+    )
+    call.refresh_from_db()
+    assert call.awaiting_approval is waits
+    page = messages_of(text(as_organiser.get(redirect_target(response))))
+    assert ("A moderator looks at them before the call is back on the board" in page) is waits
+    assert (call.title in listed_titles(client_for(member), board)) is not waits
+
+
+@pytest.mark.parametrize("approval", [Approval.NONE, Approval.FIRST])
+def test_other_policies_let_an_approved_calls_edits_through(board, organiser, approval):
+    set_approval(board, approval)
+    call = make_call(organiser=organiser, title="Walk")
+    client_for(organiser).post(
+        board_url(board, "edit", call.pk),
+        call_form_data(title="Another walk", meeting_point=MEETING_POINT),
+    )
+    call.refresh_from_db()
+    assert call.title == "Another walk"
+    assert not call.awaiting_approval
+
+
+def test_an_edit_waiting_for_approval_stays_with_the_members_signed_up(board, organiser, member):
+    set_approval(board, Approval.EVERY)
+    call = make_call(organiser=organiser, title="Walk", meeting_point=MEETING_POINT)
+    register(call, member, status="accepted")
+    stranger = make_member("stranger", "Stranger")
+    client_for(organiser).post(
+        board_url(board, "edit", call.pk),
+        call_form_data(title="Walk and talk", meeting_point="By the fountain"),
+    )
+    assert Call.objects.get(pk=call.pk).awaiting_approval
+    as_member = client_for(member)
+    page = text(as_member.get(board_url(board, "call", call.pk)))
+    assert "Walk and talk" in page and "By the fountain" in page
+    assert "Walk and talk" in text(as_member.get(board_url(board, "mine")))
+    assert as_member.get(board_url(board, "calendar", call.pk)).status_code == 200
+    # Nobody else finds it, nor can anyone new sign up, until a moderator has looked.
+    as_stranger = client_for(stranger)
+    assert as_stranger.get(board_url(board, "call", call.pk)).status_code == 404
+    assert as_stranger.post(board_url(board, "sign_up", call.pk)).status_code == 404
+    assert "Walk and talk" not in listed_titles(as_stranger, board)
 
 
 # --- moderators in the admin ---------------------------------------------------------------

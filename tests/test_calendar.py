@@ -14,14 +14,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.test import Client
 from icalendar import Calendar
 
 from wagtail_meetings.messaging import block
 from wagtail_meetings.models import Call
 from wagtail_meetings.views.calendar import DEFAULT_DURATION
 
-from .utils import board_url, call_form_data, make_call, make_member, register
+from .utils import board_url, call_form_data, client_for, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +57,6 @@ def cast(board, organiser, member, utrecht):
     for status in ("accepted", "pending", "declined", "withdrawn"):
         register(call, people[status], status=status, note=NOTE if status == "pending" else "")
     return SimpleNamespace(board=board, call=call, people=people)
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def ics_url(board, call_or_id):

@@ -18,7 +18,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.shortcuts import resolve_url
 from django.template import Context, Template
-from django.test import Client, RequestFactory, override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.snippets.models import get_snippet_models
@@ -35,7 +35,7 @@ from wagtail_meetings.models import (
     Registration,
 )
 
-from .utils import board_url, inbox_url, make_call, make_member, register
+from .utils import board_url, client_for, inbox_url, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +80,6 @@ def scene(board, inbox, call, member, organiser, editor):
         conversations={"call": call_conversation, "direct": direct},
         blocked_pair=blocked_pair,
     )
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def text_of(response):

@@ -7,25 +7,19 @@ with the form as they filled it in: nothing they wrote is lost, and nothing is s
 from unittest import mock
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from wagtail_meetings import ratelimit
 from wagtail_meetings.conf import DEFAULTS, app_settings
 from wagtail_meetings.models import Call, Registration
 
-from .utils import board_url, call_form_data, make_call, make_member, register
+from .utils import board_url, call_form_data, client_for, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
 CALLS_REFUSED = "You have posted many calls today. Please try again tomorrow."
 SIGN_UPS_REFUSED = "You have signed up for many meetings today. Please try again tomorrow."
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tomorrow():
@@ -207,3 +201,40 @@ def test_a_refused_sign_up_still_explains_other_refusals_first(board, member, or
     client = client_for(member)
     response = client.post(board_url(board, "sign_up", own.pk), follow=True)
     assert "This is your own call." in response.content.decode()
+
+
+# --- the flood guard: every change on the member pages ------------------------------
+
+
+@override_settings(WAGTAIL_MEETINGS_RATE_LIMITS={"post": (3, 3600)})
+def test_a_flood_of_changes_is_stopped_calmly_and_changes_nothing(board, inbox, organiser, member):
+    call = make_call(organiser=organiser, title="Walk", capacity=8)
+    as_member = client_for(member)
+    for route in ("sign_up", "withdraw", "sign_up"):
+        assert as_member.post(board_url(board, route, call.pk)).status_code == 302
+    assert Registration.objects.get(call=call, member=member).status == "pending"
+    # The fourth change of the hour and every one after it: refused, whatever route.
+    response = as_member.post(board_url(board, "withdraw", call.pk))
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "this one was not carried out. Nothing has changed." in page
+    assert "no-store" in response["Cache-Control"]
+    assert Registration.objects.get(call=call, member=member).status == "pending"
+    write = inbox.url + inbox.reverse_subpage("write", args=[organiser.pk])
+    assert as_member.post(write, {"body": "Hello"}).status_code == 429
+    # Reading goes on, and other members are not affected.
+    assert as_member.get(board_url(board, "call", call.pk)).status_code == 200
+    other = make_member("other")
+    assert client_for(other).post(board_url(board, "sign_up", call.pk)).status_code == 302
+    assert Registration.objects.filter(call=call, member=other).exists()
+    with mock.patch(
+        "wagtail_meetings.ratelimit.time.time",
+        return_value=timezone.now().timestamp() + 3600,
+    ):
+        assert as_member.post(board_url(board, "withdraw", call.pk)).status_code == 302
+    assert Registration.objects.get(call=call, member=member).status == "withdrawn"
+
+
+def test_the_flood_guard_leaves_room_for_a_busy_organiser():
+    limit, period = DEFAULTS["RATE_LIMITS"]["post"]
+    assert (limit, period) == (120, 3600)

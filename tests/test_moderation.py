@@ -34,7 +34,16 @@ from wagtail_meetings.models import (
     Report,
 )
 
-from .utils import board_url, call_form_data, inbox_url, make_call, make_member, register
+from .utils import (
+    board_url,
+    call_form_data,
+    client_for,
+    inbox_url,
+    make_call,
+    make_member,
+    register,
+    with_email,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,20 +56,8 @@ AFTER_TEXT = "Sorry, that came out wrong"
 CHECK_IN_TITLE = "Coffee we had last week"
 
 
-def client_for(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
 def text_of(response):
     return response.content.decode()
-
-
-def with_email(user):
-    user.email = f"{user.username}@example.org"
-    user.save()
-    return user
 
 
 @pytest.fixture

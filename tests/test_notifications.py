@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import formats, timezone
 from django_tasks import default_task_backend
 from django_tasks.signals import task_finished
@@ -40,7 +40,16 @@ from wagtail_meetings.notifications import (
     send_digest,
 )
 
-from .utils import board_url, call_form_data, inbox_url, make_call, make_member, register
+from .utils import (
+    board_url,
+    call_form_data,
+    client_for,
+    inbox_url,
+    make_call,
+    make_member,
+    register,
+    with_email,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +75,6 @@ def queued():
         for result in default_task_backend.results
         if result.task.module_path.startswith("wagtail_meetings.")
     ]
-
-
-def with_email(user, address=None):
-    user.email = address or f"{user.username}@example.org"
-    user.save()
-    return user
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def recipients():

@@ -236,11 +236,13 @@ def test_the_download_holds_the_members_own_data(world):
     assert walk["participants"] == ["Otto"]
     assert calls["Lena's museum"]["status"] == "past"
 
-    sign_ups = {row["call_title"]: row for row in data["sign_ups"]}
-    assert set(sign_ups) == {"Otto's picnic", "Ada's library visit", "Otto's concert"}
-    assert sign_ups["Ada's library visit"]["note"] == "Lena to Ada: may I bring my sister?"
-    assert sign_ups["Ada's library visit"]["status"] == "pending"
-    assert sign_ups["Otto's concert"]["call_status"] == "past"
+    sign_ups = {row["call_id"]: row for row in data["sign_ups"]}
+    library, concert = world.adas_library.pk, world.ottos_concert.pk
+    assert set(sign_ups) == {world.ottos_picnic.pk, library, concert}
+    assert sign_ups[library]["note"] == "Lena to Ada: may I bring my sister?"
+    assert sign_ups[library]["status"] == "pending"
+    assert sign_ups[concert]["call_status"] == "past"
+    assert datetime.datetime.fromisoformat(sign_ups[concert]["starts_at"])
 
     assert [block["member"] for block in data["blocks"]] == ["Bram"]
 
@@ -248,14 +250,17 @@ def test_the_download_holds_the_members_own_data(world):
     assert conversations[world.lena_otto.pk]["kind"] == "direct"
     assert conversations[world.lena_otto.pk]["with"] == ["Otto"]
     picnic = Conversation.objects.get(call=world.ottos_picnic)
-    assert conversations[picnic.pk]["meeting"] == "Otto's picnic"
+    assert conversations[picnic.pk]["call_id"] == world.ottos_picnic.pk
+    assert conversations[picnic.pk]["meeting"] is None  # Otto's words, not Lena's
     assert sorted(conversations[picnic.pk]["with"]) == ["Ada", "Otto"]
+    walk = Conversation.objects.get(call=world.lenas_walk)
+    assert conversations[walk.pk]["meeting"] == "Lena's walk"
 
     sent = [(row["conversation"], row["text"]) for row in data["messages_sent"]]
     assert sent == [
         ("Lena's walk", "Lena in the walk: see you at the gate"),
         ("Lena's museum", "Lena after the museum: it was lovely"),
-        ("Otto's picnic", "Lena in the picnic: I will"),
+        ("Otto, Ada", "Lena in the picnic: I will"),
         ("Otto", "Lena to Otto directly: hello"),
     ]
 
@@ -278,6 +283,10 @@ def test_the_download_holds_nothing_else_of_other_members(world):
         "Otto to Lena: I walk slowly",
         "Ada to Lena: first time",
         "Nina",
+        # Other members' calls: their words.
+        "Otto's picnic",
+        "Ada's library visit",
+        "Otto's concert",
     ):
         assert secret not in text
     # No field holds a user: the ids are those of the member's calls and conversations.
@@ -285,6 +294,7 @@ def test_the_download_holds_nothing_else_of_other_members(world):
     assert not keys & {"user", "user_id", "username", "member_id", "sender", "sender_id", "email"}
     assert {key for key in keys if key == "id" or key.endswith("_id")} == {
         "id",
+        "call_id",
         "conversation_id",
     }
 
@@ -882,7 +892,8 @@ def test_the_download_holds_the_members_own_reports_and_check_ins(world, reports
             "status": "closed",
         }
     ]
-    assert data["check_ins"][0]["meeting"] == "Otto's concert"
+    assert data["check_ins"][0]["call_id"] == world.ottos_concert.pk
+    assert data["check_ins"][0]["meeting"] is None
     assert data["check_ins"][0]["answer"] == "fine"
     assert len(data["check_ins"]) == 1
     text = response.content.decode()
@@ -925,3 +936,74 @@ def test_purge_removes_the_check_ins_of_meetings_over_for_long(history):
     assert not CheckIn.objects.filter(call=old).exists()
     assert CheckIn.objects.filter(call=recent).exists()
     assert "  check-ins: 0\n" in purge()
+
+
+# --------------------------------------------------------------------------
+# Leaving is no way around the moderators.
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", [None, 30])
+def test_a_suspension_outlasts_leaving_and_coming_back(world, reports, days):
+    until = timezone.now() + datetime.timedelta(days=days) if days else None
+    moderation.suspend(world.lena, until=until, moderator=reports.moderator, report=reports.adas)
+    remove_board_presence(world.lena)
+    profile = MemberProfile.objects.get(user=world.lena)
+    # Nothing of Lena stays but the suspension itself.
+    assert (profile.display_name, profile.role, profile.home_place) == ("", "", None)
+    assert profile.house_rules_accepted_at is None
+    assert profile.is_suspended
+
+    client = Client()
+    client.force_login(world.lena)
+    welcome = client.get(board_url(world.board, "welcome")).content.decode()
+    assert "Your account is suspended" in welcome
+    client.post(
+        board_url(world.board, "welcome"),
+        {"display_name": "Fresh Name", "role": "peer", "accept_house_rules": "on"},
+    )
+    profile.refresh_from_db()
+    assert profile.display_name == "Fresh Name" and profile.is_suspended
+    response = client.post(board_url(world.board, "post"), {"title": "A new walk"}, follow=True)
+    assert "Your account is suspended" in response.content.decode()
+    assert not Call.objects.filter(title="A new walk").exists()
+
+
+def test_leaving_keeps_a_reported_call_that_nobody_signed_up_for(world):
+    report = moderation.make_report(world.otto, kind="call", reason="spam", call=world.lenas_coffee)
+    remove_board_presence(world.lena)
+    coffee = Call.objects.get(pk=world.lenas_coffee.pk)
+    assert coffee.organiser is None and coffee.status == "cancelled"
+    assert Report.objects.get(pk=report.pk).call == coffee
+
+
+@override_settings(WAGTAIL_MEETINGS_ERASE_MESSAGES=True)
+def test_erasing_the_messages_keeps_a_reported_one_for_the_moderators(world):
+    reported = Message.objects.get(body="Lena to Otto directly: hello")
+    report = moderation.make_report(world.otto, kind="message", reason="unsafe", message=reported)
+    remove_board_presence(world.lena)
+    kept = Message.objects.get(pk=reported.pk)
+    assert kept.sender is None
+    assert Report.objects.get(pk=report.pk).message == kept
+    assert not Message.objects.filter(body="Lena in the walk: see you at the gate").exists()
+
+
+@pytest.mark.parametrize("about", ["call", "message"])
+def test_purge_waits_for_the_moderators_to_close_a_report(history, about):
+    old = history.calls["old"]
+    message = Message.objects.get(body="Reply in Old walk")
+    report = moderation.make_report(
+        history.organiser,
+        kind=about,
+        reason="unsafe",
+        **({"call": old} if about == "call" else {"message": message}),
+    )
+    purge()
+    assert Message.objects.filter(pk=message.pk).exists()
+    assert Registration.objects.filter(call=old).exists()
+    # Meetings nobody reported are purged as ever.
+    assert not Registration.objects.filter(call=history.calls["short"]).exists()
+    moderation.dismiss(report, moderator=make_member("moderator", "Mo"))
+    purge()
+    assert not Message.objects.filter(pk=message.pk).exists()
+    assert not Registration.objects.filter(call=old).exists()

@@ -12,14 +12,13 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
 from wagtail_meetings.models import MeetingPointReveal
 from wagtail_meetings.reveal import meeting_point_access, reveal_time, revealed_at
 
-from .utils import board_url, make_call, make_member, register
+from .utils import board_url, client_for, make_call, make_member, register
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +71,6 @@ def cast(organiser, utrecht):
     register(call, people["accepted"], status="accepted")
     register(call, people["pending"], status="pending")
     return call, people
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(user, url):

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import timezone
 
 from wagtail_meetings.models import Call, MemberProfile, Place, Registration
@@ -86,3 +87,18 @@ def page_routes(page_class):
         for pattern in page_class.get_subpage_urls()
         if pattern.name != "index_route"
     ]
+
+
+def client_for(user, **kwargs):
+    """A test client logged in as ``user``; anonymous for ``None``."""
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def with_email(user, address=None):
+    """Give ``user`` an e-mail address, so that notifications reach them."""
+    user.email = address or f"{user.username}@example.org"
+    user.save()
+    return user

@@ -33,6 +33,15 @@ class PlaceField(forms.CharField):
             return place.label if place else ""
         return value
 
+    def has_changed(self, initial, data):
+        # The initial value is a Place (or its id), the data a typed name.
+        try:
+            chosen = self.clean(data)
+        except ValidationError:
+            return True
+        before = initial.pk if isinstance(initial, Place) else initial
+        return (chosen.pk if chosen else None) != (before or None)
+
     def clean(self, value):
         text = super().clean(value)
         if not text:

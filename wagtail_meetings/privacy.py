@@ -4,7 +4,8 @@
   section (``SECTIONS``). Of other members it holds display names only: of the
   others in the member's conversations, of the members they accepted for their
   calls, and of the members they blocked. Never e-mail addresses, user names, user
-  ids, other members' messages or the notes others wrote. Of the member's reports
+  ids, other members' messages or the notes others wrote, nor the words of other
+  members' calls (those appear by id and date only). Of the member's reports
   only what they wrote themselves; never whom or what they reported, nor what the
   moderators noted.
 - :func:`remove_board_presence` takes a member off the board; it also runs before
@@ -36,6 +37,7 @@ from .models import (
     ConversationMember,
     MemberProfile,
     Message,
+    Notify,
     Registration,
     RegistrationStatus,
     Report,
@@ -127,15 +129,14 @@ def calls_section(user):
 
 
 def sign_ups_section(user):
+    """The member's sign-ups and notes. The calls are other members' words, so of
+    those only the id, the date and how the meeting stands."""
     registrations = (
-        Registration.objects.filter(member=user)
-        .select_related("call__place")
-        .order_by("created_at", "pk")
+        Registration.objects.filter(member=user).select_related("call").order_by("created_at", "pk")
     )
     return [
         {
-            "call_title": registration.call.title,
-            "town": registration.call.place.name,
+            "call_id": registration.call_id,
             "starts_at": registration.call.starts_at,
             "call_status": registration.call.display_status,
             "status": registration.status,
@@ -157,6 +158,11 @@ def blocks_section(user):
         {"member": display_name_of(block.blocked), "created_at": block.created_at}
         for block in blocks
     ]
+
+
+def _own_title(call, user):
+    """A call's title where the member wrote it; another organiser's words stay theirs."""
+    return call.title if call is not None and call.organiser_id == user.pk else None
 
 
 def _companions(user):
@@ -193,7 +199,8 @@ def conversations_section(user):
         {
             "id": membership.conversation_id,
             "kind": membership.conversation.kind,
-            "meeting": membership.conversation.call.title if membership.conversation.call else None,
+            "call_id": membership.conversation.call_id,
+            "meeting": _own_title(membership.conversation.call, user),
             "with": companions.get(membership.conversation_id, []),
             "joined_at": membership.joined_at,
             "left_at": membership.left_at,
@@ -214,11 +221,8 @@ def messages_section(user):
     return [
         {
             "conversation_id": message.conversation_id,
-            "conversation": (
-                message.conversation.call.title
-                if message.conversation.call
-                else ", ".join(str(name) for name in companions.get(message.conversation_id, []))
-            ),
+            "conversation": _own_title(message.conversation.call, user)
+            or ", ".join(str(name) for name in companions.get(message.conversation_id, [])),
             "sent_at": message.created_at,
             "text": message.body,
         }
@@ -252,7 +256,8 @@ def check_ins_section(user):
     )
     return [
         {
-            "meeting": check_in.call.title,
+            "call_id": check_in.call_id,
+            "meeting": _own_title(check_in.call, user),
             "starts_at": check_in.call.starts_at,
             "answer": check_in.answer,
             "created_at": check_in.created_at,
@@ -300,7 +305,9 @@ def remove_board_presence(user):
     signed up for stay, without organiser ("former member"); calls nobody signed up
     for go. Sent messages stay for the others from "former member", or are deleted
     with ``WAGTAIL_MEETINGS_ERASE_MESSAGES``. Blocks that others made against the
-    member stay: that was their choice. Running it twice changes nothing more.
+    member stay: that was their choice. What a report points at (a call, a message)
+    stays for the moderators, without the member's name. A suspension in force stays
+    too, on an otherwise empty profile. Running it twice changes nothing more.
     """
     now = timezone.now()
     ahead = Call.objects.filter(organiser=user).exclude(status=CallStatus.CANCELLED).upcoming(now)
@@ -321,13 +328,18 @@ def remove_board_presence(user):
     Registration.objects.filter(member=user).delete()
 
     calls = Call.objects.filter(organiser=user)
-    calls.exclude(Exists(Registration.objects.filter(call=OuterRef("pk")))).delete()
+    calls.exclude(Exists(Registration.objects.filter(call=OuterRef("pk")))).exclude(
+        Exists(Report.objects.filter(call=OuterRef("pk")))
+    ).delete()
     calls.update(organiser=None)
 
     sent = Message.objects.filter(sender=user)
     if app_settings.ERASE_MESSAGES:
         touched = list(sent.values_list("conversation_id", flat=True).distinct())
-        sent.delete()
+        # A reported message is the moderators' record: it stays, from "former member".
+        reported = Exists(Report.objects.filter(message=OuterRef("pk")))
+        sent.filter(reported).update(sender=None)
+        sent.exclude(reported).delete()
         latest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at")
         Conversation.objects.filter(pk__in=touched).update(
             last_message_at=Subquery(latest.values("created_at")[:1])
@@ -351,7 +363,21 @@ def remove_board_presence(user):
     CheckIn.objects.filter(member=user).delete()
 
     Block.objects.filter(blocker=user).delete()
-    MemberProfile.objects.filter(user=user).delete()
+    profile = MemberProfile.objects.filter(user=user).first()
+    if profile is not None and profile.is_suspended:
+        # Leaving is no way around a suspension: only the moderators' decision stays,
+        # so that a member who comes back is still suspended until it ends.
+        MemberProfile.objects.filter(pk=profile.pk).update(
+            display_name="",
+            role="",
+            home_place=None,
+            house_rules_accepted_at=None,
+            notify=Notify.NEVER,
+            digest_due_at=None,
+            last_notified_at=None,
+        )
+    elif profile is not None:
+        profile.delete()
     logger.info("Board presence removed (user id %s).", user.pk)
 
 
@@ -380,7 +406,8 @@ def purgeable_calls(now=None):
     """Calls over for longer than ``RETENTION_DAYS`` that still hold something to purge.
 
     Over: the meeting ended, or it was cancelled, that long ago. A call whose date
-    is still to be agreed is never over unless it was cancelled.
+    is still to be agreed is never over unless it was cancelled. A meeting that an
+    open report is about waits until the moderators have closed it.
     """
     cutoff = (now or timezone.now()) - datetime.timedelta(days=app_settings.RETENTION_DAYS)
     cancelled = Q(status=CallStatus.CANCELLED) & (
@@ -393,7 +420,12 @@ def purgeable_calls(now=None):
         | Exists(CheckIn.objects.filter(call=OuterRef("pk")))
         | Q(organiser__isnull=True)
     )
-    return Call.objects.filter(cancelled | ended).filter(something_left)
+    under_review = Exists(
+        Report.objects.open().filter(
+            Q(call=OuterRef("pk")) | Q(message__conversation__call=OuterRef("pk"))
+        )
+    )
+    return Call.objects.filter(cancelled | ended).filter(something_left).exclude(under_review)
 
 
 def purge_ended_meetings(now=None, dry_run=False, batch_size=500):

@@ -80,6 +80,12 @@ def _refuse_if_over(call):
         raise RuleError(_("This meeting has already taken place."))
 
 
+def _organiser_suspended(call):
+    """A suspended organiser cannot accept anyone, so their calls take no sign-ups."""
+    profile = getattr(call.organiser, "meetings_profile", None)
+    return profile is not None and profile.is_suspended
+
+
 def sign_up_refusal(call, member):
     """Why ``member`` cannot sign up for ``call`` now, or ``None`` if they can."""
     if call.organiser_id == member.pk:
@@ -92,6 +98,7 @@ def sign_up_refusal(call, member):
         call.hidden
         or call.awaiting_approval
         or call.organiser_id is None
+        or _organiser_suspended(call)
         or Block.between(call.organiser_id, member.pk)
     ):
         return _("This call is not available.")
@@ -235,9 +242,30 @@ def reopen(call):
     return call
 
 
+# What a moderator reads before approving: under "every call", changing any of these
+# sends an approved call back to them. A new date or more places needs no second look.
+REVIEWED_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "activities",
+        "other_activities",
+        "place",
+        "venue_kind",
+        "meeting_point",
+        "recognition",
+        "accessibility_notes",
+    }
+)
+
+
 @transaction.atomic
-def save_changes(form):
-    """Save the organiser's edit of their call; capacity may not drop below who is in."""
+def save_changes(form, approval=Approval.NONE):
+    """Save the organiser's edit of their call; capacity may not drop below who is in.
+
+    Under the board's "every call" policy, new words go back to a moderator; the
+    members already signed up keep seeing the call meanwhile.
+    """
     call = _locked(form.instance)
     refuse_if_suspended(call.organiser)
     _refuse_if_over(call)
@@ -248,6 +276,8 @@ def save_changes(form):
             % {"count": taken}
         )
     form.instance.status = call.status
+    if approval == Approval.EVERY and REVIEWED_FIELDS.intersection(form.changed_data):
+        form.instance.awaiting_approval = True
     saved = form.save()
     _settle_fullness(saved)
     if saved.starts_at != call.starts_at:

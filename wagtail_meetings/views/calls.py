@@ -85,12 +85,20 @@ def edit_call(request, board, call_id):
         return redirect(page_url(request, board, "call", call.pk))
     form = _call_form(request, board, instance=call)
     if request.method == "POST" and form.is_valid():
+        was_waiting = call.awaiting_approval
         try:
-            rules.save_changes(form)
+            saved = rules.save_changes(form, approval=board.approval)
         except RuleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your changes are saved."))
+            if saved.awaiting_approval and not was_waiting:
+                done = _(
+                    "Your changes are saved. A moderator looks at them before the call is "
+                    "back on the board; the members who signed up still see it."
+                )
+            else:
+                done = _("Your changes are saved.")
+            messages.success(request, done)
             return redirect(page_url(request, board, "call", call.pk))
     return _render_form(request, board, form, mode="edit", call=call)
 

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from .. import moderation, rules
 from ..forms import PlaceField
-from ..models import Block, Call, MemberProfile
+from ..models import Block, Call, MemberProfile, RegistrationStatus
 
 
 def profile_of(request):
@@ -105,17 +105,26 @@ def call_for_member(user, call_id, queryset=None):
 
     Unknown ids, other members' hidden calls and calls waiting for approval, and
     the calls of a member on the other side of a block are all a plain 404, so that
-    their existence does not leak.
+    their existence does not leak. An edit waiting for approval stays visible to the
+    members signed up for the call: they already know it.
     """
     queryset = queryset if queryset is not None else Call.objects.all()
     call = queryset.filter(pk=call_id).first()
     if call is None:
         raise Http404
-    if call.organiser_id != user.pk and (call.hidden or call.awaiting_approval):
+    if call.organiser_id != user.pk and (call.hidden or _waiting_for(call, user)):
         raise Http404
     if call.organiser_id != user.pk and Block.between(call.organiser_id, user.pk):
         raise Http404
     return call
+
+
+def _waiting_for(call, user):
+    """Whether ``call`` waits for approval as far as ``user`` (not its organiser) goes."""
+    if not call.awaiting_approval:
+        return False
+    signed_up = [RegistrationStatus.PENDING, RegistrationStatus.ACCEPTED]
+    return not call.registrations.filter(member=user, status__in=signed_up).exists()
 
 
 def own_call(user, call_id, queryset=None):

@@ -110,7 +110,7 @@ def my_meetings(request, board):
     # Sign-ups for calls a moderator hid stay listed, saying that the meeting is off
     # the board, so that the members who were told about it find out what changed.
     sign_ups = (
-        Registration.objects.filter(member=user, call__awaiting_approval=False)
+        Registration.objects.filter(member=user)
         .exclude(status=RegistrationStatus.WITHDRAWN)
         .select_related("call__place")
     )
@@ -165,6 +165,9 @@ def welcome(request, board):
     if profile.pk is None and request.method == "GET":
         profile.display_name = request.user.first_name
     form = WelcomeForm(request.POST or None, instance=profile)
+    if profile.is_suspended and profile.display_name:
+        # As on the profile: their name stays on what they wrote while suspended.
+        form.fields["display_name"].disabled = True
     if request.method == "POST" and form.is_valid():
         profile = form.save(commit=False)
         profile.house_rules_accepted_at = profile.house_rules_accepted_at or timezone.now()
@@ -181,7 +184,7 @@ def welcome(request, board):
 @require_http_methods(["GET", "POST"])
 def profile(request, board):
     profile = profile_of(request)
-    if profile is None:
+    if profile is None or not profile.has_accepted_house_rules:
         return redirect(safe_next(request, board, "welcome"))
     form = ProfileForm(request.POST or None, instance=profile)
     if profile.is_suspended:
