@@ -104,6 +104,16 @@ REFUSED_MEETING_POINTS = [
     ("12 Baker Street (back door)", "address"),
     ("12 Baker Street, ring the bell twice", "address"),
     ("221B Baker Street, front door", "address"),
+    ("Kerkstraat 12 2hoog", "address"),
+    # A door, a bell or a floor before the address.
+    ("Flat 2, 10 High Street", "address"),
+    ("Apartment 4B, 12 Baker Street", "address"),
+    ("3e verdieping, Kerkstraat 12", "address"),
+    # Rooms of a home, and someone else's.
+    ("In mijn woonkamer", "home"),
+    ("Onze keuken", "home"),
+    ("My kitchen", "home"),
+    ("Ten huize van Jansen", "home"),
 ]
 
 ACCEPTED_MEETING_POINTS = [
@@ -160,6 +170,10 @@ ACCEPTED_MEETING_POINTS = [
     "The lobby of the care home",
     "Bij ons in de buurt: de stoep voor het stadhuis",
     "Mijn straat",
+    "Bij ons in het buurthuis",
+    "Stationsplein 12, bij de kiosk",
+    "Bibliotheek, 1e verdieping, Kerkstraat 12",
+    "The library, first floor, 12 Park Lane",
 ]
 
 

@@ -46,6 +46,13 @@ HOME_PHRASES = [
     "mijn flat",
     "onze flat",
     "mijn kamer",
+    "mijn woonkamer",
+    "onze woonkamer",
+    "mijn huiskamer",
+    "onze huiskamer",
+    "mijn keuken",
+    "onze keuken",
+    "ten huize van",
     "mijn tuin",
     "onze tuin",
     "mijn balkon",
@@ -80,6 +87,10 @@ HOME_PHRASES = [
     "their place",
     "at mine",
     "my room",
+    "my living room",
+    "our living room",
+    "my kitchen",
+    "our kitchen",
     "my garden",
     "my front door",
     "my address",
@@ -119,6 +130,10 @@ NOT_HOME_PHRASES = [
     "bij ons in het bos",
     "bij mij om de hoek",
     "bij ons om de hoek",
+    "bij ons in het buurthuis",
+    "bij ons in de bibliotheek",
+    "bij ons op het plein",
+    "bij ons op de markt",
     # "Sluit je bij mij aan": join me.
     "je bij mij aan",
     "je bij ons aan",
@@ -184,6 +199,7 @@ VENUE_WORDS = [
     "kerk",
     "molen",
     "kasteel",
+    "kiosk",
     "ingang",
     "entree",
     "uitgang",
@@ -299,7 +315,11 @@ def names_a_venue(words, skip=()):
 
 _HOUSE_NUMBER = re.compile(r"\d{1,5}[a-z]{0,3}")
 _ORDINAL = re.compile(r"\d{1,2}(e|de|ste|st|nd|rd|th)")
-_ADDITION = re.compile(r"[a-z]|\d{1,4}|bis|hs|huis|hoog|bg|boven|beneden|zw|rd|ii|iii|iv")
+_ADDITION = re.compile(
+    r"[a-z]|\d{1,4}|\d{1,2}hoog|bis|hs|huis|hoog|bg|boven|beneden|zw|rd|ii|iii|iv"
+)
+# "1e verdieping", "2nd floor": a floor, not a house number.
+FLOOR_WORDS = {"verdieping", "etage", "floor"}
 _POSTCODE_GLUED = re.compile(r"\d{4}[a-z]{2}")
 _POSTCODE_DIGITS = re.compile(r"\d{4}")
 _POSTCODE_LETTERS = re.compile(r"[a-z]{2}")
@@ -508,6 +528,9 @@ def street_address_words(text, towns=()):
     for index in range(1, len(body)):
         if not _HOUSE_NUMBER.fullmatch(body[index]):
             continue
+        following = body[index + 1] if index + 1 < len(body) else ""
+        if _ORDINAL.fullmatch(body[index]) and following in FLOOR_WORDS:
+            continue
         name = [word for word in body[:index] if word != ","]
         while name and name[-1] in NUMBER_WORDS:
             name.pop()
@@ -526,12 +549,22 @@ def street_address_words(text, towns=()):
 
 
 def looks_like_address(text, towns=()):
-    """Whether ``text`` is essentially a street address without a venue's name."""
+    """Whether ``text`` is essentially a street address without a venue's name.
+
+    Also a door, a bell or a floor followed by one: "Flat 2, 10 High Street",
+    "3e verdieping, Kerkstraat 12".
+    """
     found = street_address_words(text, towns)
-    if found is None:
-        return False
-    words, street = found
-    return not names_a_venue(words, skip=street)
+    if found is not None:
+        words, street = found
+        return not names_a_venue(words, skip=street)
+    parts = fold(text, keep_commas=True).split(" , ")
+    return any(
+        _points_into_a_home(" , ".join(parts[:count]).split())
+        and not names_a_venue(" ".join(parts[:count]).split())
+        and looks_like_address(", ".join(parts[count:]), towns)
+        for count in range(1, len(parts))
+    )
 
 
 # --- the checks the call form makes --------------------------------------------------
