@@ -21,7 +21,7 @@ from django.utils import timezone
 from wagtail.admin.menu import admin_menu
 from wagtail.snippets.models import get_snippet_models
 
-from wagtail_meetings import messaging, moderation, rules
+from wagtail_meetings import messaging, moderation, privacy, rules
 from wagtail_meetings.models import (
     Call,
     CheckIn,
@@ -297,6 +297,30 @@ def test_a_blocked_senders_message_in_a_meeting_conversation_is_404(scene):
     assert response.status_code == 404
 
 
+def test_blocking_offers_to_tell_the_moderators_too(scene):
+    # Blocking hides what the other wrote; the member report stays open to the blocker,
+    # from the confirmation page and afterwards from the profile.
+    client = client_for(scene.member)
+    block_url = board_url(scene.board, "block", scene.organiser.pk)
+    report = report_url(scene, "member")
+    page = text_of(client.get(block_url))
+    assert "Blocking does not tell the moderators." in page
+    assert f'href="{report}?next={block_url}"' in page
+    client.post(block_url)
+    profile = board_url(scene.board, "profile")
+    page = text_of(client.get(profile))
+    assert f'href="{report}?next={profile}"' in page
+    response = client.post(f"{report}?next={profile}", report_data())
+    assert response.status_code == 302
+    assert response["Location"] == profile
+    (made,) = Report.objects.all()
+    assert (made.reporter, made.reported_member, made.kind) == (
+        scene.member,
+        scene.organiser,
+        "member",
+    )
+
+
 def test_someone_who_left_the_conversation_cannot_report_in_it(scene):
     rules.withdraw(scene.call, scene.member)
     response = client_for(scene.member).post(report_url(scene, "message"), report_data())
@@ -471,7 +495,7 @@ def test_an_editor_without_the_permission_sees_no_reports(plain_editor, a_report
     home = client.get(reverse("wagtailadmin_home"))
     assert home.status_code == 200
     assert index_url() not in text_of(home)
-    assert "Reports from members" not in text_of(home)
+    assert "meetings-open-reports" not in text_of(home)
     for url in (index_url(), detail_url(a_report)):
         response = client.get(url)
         assert response.status_code == 302
@@ -835,6 +859,25 @@ def test_the_reporter_cannot_be_warned_through_a_meeting_report(scene, moderator
     assert not ModerationAction.objects.exists()
 
 
+@pytest.mark.parametrize("who_leaves", ["organiser", "accepted member"])
+def test_leaving_the_board_takes_nobody_out_of_a_meeting_report(scene, moderator, who_leaves):
+    meeting = past_meeting(scene)
+    report = moderation.make_report(scene.reporter, kind="meeting", reason="unsafe", call=meeting)
+    # Roosmarijn reported without having been there; Otto and Mira were.
+    assert set(report.meeting_members.all()) == {scene.organiser, scene.member}
+    leaver = scene.organiser if who_leaves == "organiser" else scene.member
+    privacy.remove_board_presence(leaver)
+    assert not Registration.objects.filter(member=leaver).exists()
+    page = text_of(client_for(moderator).get(detail_url(report)))
+    for person in (scene.organiser, scene.member):
+        assert f'value="{person.pk}"' in page, person
+    assert "Pia" not in page  # she was never accepted
+    act(client_for(moderator), report, "suspend", member=leaver.pk, length="days", days="7")
+    (suspension,) = ModerationAction.objects.filter(action="suspend")
+    assert suspension.member == leaver
+    assert MemberProfile.objects.get(user=leaver).is_suspended
+
+
 def test_actions_need_the_csrf_token(moderator, a_report):
     client = client_for(moderator, enforce_csrf_checks=True)
     response = act(client, a_report, "dismiss")
@@ -1115,6 +1158,97 @@ def test_the_dashboard_shows_the_number_of_open_reports(scene, moderator, plain_
 def test_the_dashboard_says_when_nothing_is_open(moderator):
     home = text_of(client_for(moderator).get(reverse("wagtailadmin_home")))
     assert "There are no open reports." in home
+    assert "waiting for approval" not in home
+
+
+def test_the_dashboard_counts_calls_waiting_for_those_who_may_approve(scene, moderator):
+    for title in ("First walk", "Second walk"):
+        make_call(organiser=scene.reporter, title=title, awaiting_approval=True)
+    waiting = f"{reverse('wagtail_meetings_calls:list')}?awaiting_approval=true"
+    # Moderating reports alone does not approve calls: no count, no link.
+    home = text_of(client_for(moderator).get(reverse("wagtailadmin_home")))
+    assert waiting not in home
+    moderator.user_permissions.add(Permission.objects.get(codename="change_call"))
+    moderator = User.objects.get(pk=moderator.pk)
+    home = text_of(client_for(moderator).get(reverse("wagtailadmin_home")))
+    assert "2 calls are waiting for approval." in home
+    assert waiting in home
+    # An editor who may approve calls but not moderate sees the calls, not the reports.
+    approver = User.objects.create_user("approver", password="x")
+    approver.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_call"),
+    )
+    home = text_of(client_for(approver).get(reverse("wagtailadmin_home")))
+    assert "2 calls are waiting for approval." in home
+    assert "open reports" not in home and index_url() not in home
+
+
+# --------------------------------------------------------------------------
+# A moderator who is a member too never handles a report about themselves.
+# --------------------------------------------------------------------------
+
+
+def reports_about_everyone(scene):
+    """One report of every kind about Otto, the organiser, and one about someone else."""
+    about_otto = [
+        moderation.make_report(
+            scene.reporter, kind="call", reason="unsafe", call=scene.call, member=scene.organiser
+        ),
+        moderation.make_report(
+            scene.member,
+            kind="message",
+            reason="unsafe",
+            message=scene.sent[REPORTED_TEXT],
+            member=scene.organiser,
+        ),
+        moderation.make_report(
+            scene.reporter, kind="member", reason="spam", member=scene.organiser
+        ),
+        moderation.make_report(
+            scene.member, kind="meeting", reason="unsafe", call=past_meeting(scene)
+        ),
+    ]
+    elsewhere = moderation.make_report(
+        scene.organiser, kind="member", reason="spam", member=scene.reporter
+    )
+    return about_otto, elsewhere
+
+
+def assert_kept_from(person, hidden, shown):
+    client = client_for(person)
+    queue = text_of(client.get(index_url()))
+    for report in hidden:
+        assert detail_url(report) not in queue
+        assert client.get(detail_url(report)).status_code == 404
+        client.post(detail_url(report), {"action": "dismiss", "note": ""})
+        report.refresh_from_db()
+        assert report.status == "open"
+    for report in shown:
+        assert detail_url(report) in queue
+        assert client.get(detail_url(report)).status_code == 200
+    home = text_of(client.get(reverse("wagtailadmin_home")))
+    count = len(shown)
+    assert f"{count} open report{'s are' if count > 1 else ' is'} waiting for a moderator." in home
+    assert not ModerationAction.objects.exists()
+
+
+def test_a_moderator_never_sees_reports_about_their_calls_messages_or_self(scene, moderators):
+    about_otto, elsewhere = reports_about_everyone(scene)
+    scene.organiser.groups.add(moderators)
+    assert_kept_from(scene.organiser, hidden=about_otto, shown=[elsewhere])
+
+
+def test_a_moderator_never_sees_reports_about_a_meeting_they_were_in(scene, moderators):
+    about_otto, elsewhere = reports_about_everyone(scene)
+    meeting = about_otto[3].call
+    by_otto = moderation.make_report(scene.organiser, kind="meeting", reason="other", call=meeting)
+    scene.member.groups.add(moderators)
+    # Mira was accepted for the meeting: both reports about it are kept from her, her
+    # own too. The reports about what Otto wrote or did elsewhere she may handle.
+    assert_kept_from(
+        scene.member, hidden=[by_otto, about_otto[3]], shown=about_otto[:3] + [elsewhere]
+    )
 
 
 def test_the_report_form_states_what_happens(scene):

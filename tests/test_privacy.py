@@ -904,6 +904,39 @@ def test_the_download_holds_the_members_own_reports_and_check_ins(world, reports
     assert keys == {"kind", "reason", "details", "created_at", "status"}
 
 
+def test_the_download_holds_what_the_moderators_told_the_member_only(world, reports):
+    moderation.warn(
+        reports.adas,
+        world.lena,
+        moderator=reports.moderator,
+        note="Moderator's note: Ada reported her",
+        notice="Please keep to the house rules.",
+    )
+    until = timezone.now() + datetime.timedelta(days=7)
+    moderation.suspend(
+        world.lena,
+        until=until,
+        note="Moderator's note: second time",
+        notice="A week off the board.",
+        moderator=reports.moderator,
+        report=reports.adas,
+    )
+    moderation.warn(reports.lenas, world.otto, moderator=reports.moderator, notice="For Otto")
+    response, data = download(world)
+    notices = data["moderation_notices"]
+    assert [(n["action"], n["message"]) for n in notices] == [
+        ("warn", "Please keep to the house rules."),
+        ("suspend", "A week off the board."),
+    ]
+    assert notices[0]["suspended_until"] is None
+    assert notices[1]["suspended_until"].startswith(until.date().isoformat())
+    assert notices[0]["read_at"] is None
+    assert set(all_keys(notices)) == {"action", "at", "message", "suspended_until", "read_at"}
+    text = response.content.decode()
+    for secret in ("Moderator", "Ada reported", "second time", "For Otto", "identity"):
+        assert secret not in text
+
+
 def test_removal_keeps_the_reports_for_the_moderators_without_reporter(world, reports):
     remove_board_presence(world.lena)
     lenas = Report.objects.get(pk=reports.lenas.pk)

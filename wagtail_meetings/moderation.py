@@ -112,10 +112,19 @@ def make_report(reporter, *, kind, reason, details="", call=None, message=None, 
         reporter=reporter, kind=kind, reason=reason, details=details, **target
     )
     if kind == ReportKind.MEETING and call is not None:
+        made.meeting_members.set(who_took_part(call))
         CheckIn.objects.update_or_create(
             member=reporter, call=call, defaults={"answer": CheckInAnswer.REPORTED}
         )
     return made
+
+
+def who_took_part(call):
+    """The organiser and the accepted members of ``call``: the people a report about the
+    meeting is about."""
+    accepted = call.registrations.filter(status=RegistrationStatus.ACCEPTED)
+    ids = [call.organiser_id, *accepted.values_list("member_id", flat=True)]
+    return [pk for pk in ids if pk is not None]
 
 
 def meetings_taken_part_in(user):

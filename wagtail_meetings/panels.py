@@ -47,16 +47,28 @@ class RegistrationsPanel(Panel):
 
 
 class OpenReportsPanel(Component):
-    """On the admin dashboard, for moderators: how many reports wait for them."""
+    """On the admin dashboard: the open reports for moderators, and the calls waiting
+    for approval for those who may approve them."""
 
     name = "meetings_open_reports"
     template_name = "wagtail_meetings/admin/open_reports_panel.html"
     order = 50
 
+    def __init__(self, user):
+        self.user = user
+        self.may_moderate = user.has_perm("wagtail_meetings.moderate")
+        self.may_approve = user.has_perm("wagtail_meetings.change_call")
+
     def get_context_data(self, parent_context=None):
-        from .models import Report
+        from .models import Call, Report
 
         context = super().get_context_data(parent_context)
-        context["open_count"] = Report.objects.open().count()
-        context["reports_url"] = reverse("wagtail_meetings_reports:index") + "?status=open"
+        if self.may_moderate:
+            context["open_count"] = Report.objects.open().not_about(self.user).count()
+            context["reports_url"] = reverse("wagtail_meetings_reports:index") + "?status=open"
+        if self.may_approve:
+            context["waiting_count"] = Call.objects.filter(awaiting_approval=True).count()
+            context["calls_url"] = (
+                reverse("wagtail_meetings_calls:list") + "?awaiting_approval=true"
+            )
         return context

@@ -7,7 +7,7 @@
   ids, other members' messages or the notes others wrote, nor the words of other
   members' calls (those appear by id and date only). Of the member's reports
   only what they wrote themselves; never whom or what they reported, nor what the
-  moderators noted.
+  moderators noted. Of warnings and suspensions only what the member was told.
 - :func:`remove_board_presence` takes a member off the board; it also runs before
   a user account is deleted.
 - :func:`purge_ended_meetings` removes what meetings that ended long ago leave
@@ -37,6 +37,8 @@ from .models import (
     ConversationMember,
     MemberProfile,
     Message,
+    ModerationAction,
+    ModerationActionKind,
     Notify,
     Registration,
     RegistrationStatus,
@@ -266,6 +268,33 @@ def check_ins_section(user):
     ]
 
 
+def moderation_notices_section(user):
+    """The warnings and suspensions the member received, as the member read them.
+
+    What the moderator wrote to the member, when, until when, and when the member
+    read it. Not the moderators' own note, who acted, or the report behind it: those
+    could tell who reported the member.
+    """
+    received = ModerationAction.objects.filter(
+        member=user,
+        action__in=[
+            ModerationActionKind.WARN,
+            ModerationActionKind.SUSPEND,
+            ModerationActionKind.LIFT,
+        ],
+    ).order_by("created_at", "pk")
+    return [
+        {
+            "action": action.action,
+            "at": action.created_at,
+            "message": action.notice,
+            "suspended_until": action.until,
+            "read_at": action.seen_at,
+        }
+        for action in received
+    ]
+
+
 # One entry per part of the file, in this order; a new kind of data adds a line here.
 SECTIONS = [
     ("profile", profile_section),
@@ -276,6 +305,7 @@ SECTIONS = [
     ("messages_sent", messages_section),
     ("reports_made", reports_section),
     ("check_ins", check_ins_section),
+    ("moderation_notices", moderation_notices_section),
 ]
 
 

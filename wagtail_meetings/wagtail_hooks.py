@@ -15,8 +15,9 @@ def register_report_viewset():
 
 @hooks.register("construct_homepage_panels")
 def add_open_reports_panel(request, panels):
-    if request.user.has_perm("wagtail_meetings.moderate"):
-        panels.insert(0, OpenReportsPanel())
+    panel = OpenReportsPanel(request.user)
+    if panel.may_moderate or panel.may_approve:
+        panels.insert(0, panel)
 
 
 @hooks.register("register_log_actions")

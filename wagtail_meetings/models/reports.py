@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +37,21 @@ class ReportQuerySet(models.QuerySet):
                 output_field=IntegerField(),
             )
         ).order_by("queue_rank", "-created_at", "-pk")
+
+    def not_about(self, user):
+        """Leave out the reports about ``user``: their calls, their messages, themselves
+        and the meetings they took part in.
+
+        Moderators are often members too. One who is reported must not judge their
+        own case, nor read who reported them.
+        """
+        took_part = Report.meeting_members.through.objects.filter(user=user).values("report")
+        return self.exclude(
+            Q(reported_member=user)
+            | Q(call__organiser=user)
+            | Q(message__sender=user)
+            | Q(pk__in=took_part)
+        )
 
 
 class Report(models.Model):
@@ -77,6 +92,14 @@ class Report(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
+    )
+    # For a meeting: its organiser and accepted members when it was reported, so that
+    # leaving the board or the meeting afterwards takes nobody out of the report.
+    meeting_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who took part"),
+        blank=True,
+        related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=12, choices=ReportReason.choices)
     details = models.TextField(_("details"), blank=True)

@@ -33,8 +33,6 @@ from ..models import (
     MemberProfile,
     Message,
     ModerationActionKind,
-    Registration,
-    RegistrationStatus,
     Report,
     ReportKind,
     display_name_of,
@@ -56,28 +54,18 @@ class ReportIndexView(IndexView):
     page_title = REPORTS
 
     def get_base_queryset(self):
-        return Report.objects.queue()
+        return Report.objects.queue().not_about(self.request.user)
 
 
 def members_involved(report):
     """Whom a warning or a suspension can be about: the reported member, or for a
-    meeting its organiser and accepted members (never the reporter)."""
-    if report.kind == ReportKind.MEETING and report.call is not None:
-        people = [report.call.organiser] + [
-            registration.member
-            for registration in report.call.registrations.filter(
-                status=RegistrationStatus.ACCEPTED
-            ).select_related("member__meetings_profile")
-        ]
-    else:
-        people = [report.reported_member]
-    seen, members = set(), []
-    for person in people:
-        if person is None or person.pk == report.reporter_id or person.pk in seen:
-            continue
-        seen.add(person.pk)
-        members.append(person)
-    return members
+    meeting the people who took part when it was reported (never the reporter)."""
+    people = took_part(report) if report.kind == ReportKind.MEETING else [report.reported_member]
+    return [p for p in people if p is not None and p.pk != report.reporter_id]
+
+
+def took_part(report):
+    return list(report.meeting_members.select_related("meetings_profile").order_by("pk"))
 
 
 def message_and_the_one_before(message):
@@ -108,7 +96,7 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(
-            Report.objects.select_related(
+            Report.objects.not_about(request.user).select_related(
                 "reporter__meetings_profile",
                 "reported_member__meetings_profile",
                 "call__place",
@@ -197,15 +185,7 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         return context
 
     def participants(self):
-        report = self.object
-        if report.kind != ReportKind.MEETING or report.call is None:
-            return []
-        return [
-            r.member
-            for r in Registration.objects.filter(
-                call=report.call, status=RegistrationStatus.ACCEPTED
-            ).select_related("member__meetings_profile")
-        ]
+        return took_part(self.object) if self.object.kind == ReportKind.MEETING else []
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
