@@ -108,7 +108,12 @@ REFUSED_MEETING_POINTS = [
     # A door, a bell or a floor before the address.
     ("Flat 2, 10 High Street", "address"),
     ("Apartment 4B, 12 Baker Street", "address"),
+    ("Apt 4B, 10 High Street", "address"),
+    ("Flat 2 10 High Street", "address"),
+    ("Appartement 3, Kerkstraat 12", "address"),
     ("3e verdieping, Kerkstraat 12", "address"),
+    ("Kerkstraat 12 3hoog achter", "address"),
+    ("Kerkstraat 12, zolder", "address"),
     # Rooms of a home, and someone else's.
     ("In mijn woonkamer", "home"),
     ("Onze keuken", "home"),
@@ -174,6 +179,16 @@ ACCEPTED_MEETING_POINTS = [
     "Stationsplein 12, bij de kiosk",
     "Bibliotheek, 1e verdieping, Kerkstraat 12",
     "The library, first floor, 12 Park Lane",
+    # A pub's bell, a shop's floor: not a home's.
+    "The Bell, 10 High Street",
+    "The Ring O Bells, 5 Church Street",
+    "Upstairs at The Crown, 3 Market Place",
+    "Ground floor, Argos, 5 King Street",
+    "Costa Coffee, first floor, 12 High Street",
+    "Leisure centre, ground floor, 1 Station Road",
+    # A room's name beside a public place.
+    "Ten huize van Café De Zaak",
+    "My kitchen table book club at the library",
 ]
 
 
@@ -201,6 +216,10 @@ REFUSED_TITLES = [
 ]
 
 ACCEPTED_TITLES = [
+    "Recepten uit mijn keuken delen",
+    "My kitchen garden: swap seeds",
+    "Ten huize van Chopin: concertbezoek",
+    "Onze woonkamer-gesprekken in de bieb",
     "Ik ben te veel thuis: wie gaat mee naar buiten?",
     "Sluit je bij mij aan voor een wandeling",
     "Wandelen bij ons in de buurt",
@@ -237,6 +256,16 @@ def test_an_ordinary_title_is_accepted(title):
 )
 def test_texts_are_compared_folded(typed, folded):
     assert guard.fold(typed) == folded
+
+
+@pytest.mark.parametrize("text", ["bel, " * 40, "Flat 2, " * 25 + "10 High Street"])
+def test_the_address_check_reads_a_text_at_most_twice(text, monkeypatch):
+    # Long texts of doors and flats cost no more than short ones: no search over parts.
+    calls = []
+    read = guard.street_address_words
+    monkeypatch.setattr(guard, "street_address_words", lambda *a: calls.append(a) or read(*a))
+    guard.meeting_point_problem(text[:200], towns=["Utrecht"])
+    assert len(calls) <= 2
 
 
 def test_a_semicolon_or_a_bracket_is_kept_as_a_comma_for_the_address_check():

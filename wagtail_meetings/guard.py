@@ -107,7 +107,23 @@ HOME_PHRASES = [
 # Of the phrases above, these are also everyday words ("ik ben veel thuis",
 # "Café Thuis", "feel at home in the museum", "walk home"): they count only in the
 # meeting point, and only when it names no public place.
-AMBIGUOUS_PHRASES = ["thuis", "home", "at home"]
+AMBIGUOUS_PHRASES = [
+    "thuis",
+    "home",
+    "at home",
+    # Rooms, also in "recepten uit mijn keuken" or "ten huize van Chopin".
+    "mijn woonkamer",
+    "onze woonkamer",
+    "mijn huiskamer",
+    "onze huiskamer",
+    "mijn keuken",
+    "onze keuken",
+    "ten huize van",
+    "my living room",
+    "our living room",
+    "my kitchen",
+    "our kitchen",
+]
 
 # Idioms that contain a home phrase without meaning a home; they are left out
 # before the home phrases are looked for.
@@ -316,7 +332,11 @@ def names_a_venue(words, skip=()):
 _HOUSE_NUMBER = re.compile(r"\d{1,5}[a-z]{0,3}")
 _ORDINAL = re.compile(r"\d{1,2}(e|de|ste|st|nd|rd|th)")
 _ADDITION = re.compile(
-    r"[a-z]|\d{1,4}|\d{1,2}hoog|bis|hs|huis|hoog|bg|boven|beneden|zw|rd|ii|iii|iv"
+    r"[a-z]|\d{1,4}|\d{1,2}hoog|bis|hs|huis|hoog|achter|voor|bg|boven|beneden|zw|rd|ii|iii|iv"
+)
+# "Flat 2, 10 High Street", "Apartment 4B, 12 Baker Street": a home's own number first.
+_UNIT_FIRST = re.compile(
+    r"^(?:flat|apartment|apt|unit|appartement)\s+\d{1,4}[a-z]{0,2}(?:\s+,)?\s+"
 )
 # "1e verdieping", "2nd floor": a floor, not a house number.
 FLOOR_WORDS = {"verdieping", "etage", "floor"}
@@ -394,6 +414,8 @@ HOME_DETAILS = [
     "bovenwoning",
     "benedenwoning",
     "portiek",
+    "zolder",
+    "bovenhuis",
     "trappenhuis",
     "flat",
     "appartement",
@@ -551,20 +573,17 @@ def street_address_words(text, towns=()):
 def looks_like_address(text, towns=()):
     """Whether ``text`` is essentially a street address without a venue's name.
 
-    Also a door, a bell or a floor followed by one: "Flat 2, 10 High Street",
-    "3e verdieping, Kerkstraat 12".
+    Also with a flat's or an apartment's number first: "Flat 2, 10 High Street".
     """
     found = street_address_words(text, towns)
-    if found is not None:
-        words, street = found
-        return not names_a_venue(words, skip=street)
-    parts = fold(text, keep_commas=True).split(" , ")
-    return any(
-        _points_into_a_home(" , ".join(parts[:count]).split())
-        and not names_a_venue(" ".join(parts[:count]).split())
-        and looks_like_address(", ".join(parts[count:]), towns)
-        for count in range(1, len(parts))
-    )
+    if found is None:
+        folded = fold(text, keep_commas=True)
+        rest = _UNIT_FIRST.sub("", folded, count=1)
+        found = street_address_words(rest, towns) if rest != folded else None
+    if found is None:
+        return False
+    words, street = found
+    return not names_a_venue(words, skip=street)
 
 
 # --- the checks the call form makes --------------------------------------------------
