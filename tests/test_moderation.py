@@ -1182,6 +1182,9 @@ def test_the_dashboard_counts_calls_waiting_for_those_who_may_approve(scene, mod
     home = text_of(client_for(approver).get(reverse("wagtailadmin_home")))
     assert "2 calls are waiting for approval." in home
     assert "open reports" not in home and index_url() not in home
+    Call.objects.update(awaiting_approval=False)
+    home = text_of(client_for(approver).get(reverse("wagtailadmin_home")))
+    assert "No calls are waiting for approval." in home
 
 
 # --------------------------------------------------------------------------
@@ -1210,7 +1213,7 @@ def reports_about_everyone(scene):
         ),
     ]
     elsewhere = moderation.make_report(
-        scene.organiser, kind="member", reason="spam", member=scene.reporter
+        scene.pending, kind="member", reason="spam", member=scene.reporter
     )
     return about_otto, elsewhere
 
@@ -1244,11 +1247,27 @@ def test_a_moderator_never_sees_reports_about_a_meeting_they_were_in(scene, mode
     meeting = about_otto[3].call
     by_otto = moderation.make_report(scene.organiser, kind="meeting", reason="other", call=meeting)
     scene.member.groups.add(moderators)
-    # Mira was accepted for the meeting: both reports about it are kept from her, her
-    # own too. The reports about what Otto wrote or did elsewhere she may handle.
+    # Mira was accepted for the meeting: both reports about it are kept from her. So
+    # are the reports she made (the message): she does not judge her own report either.
+    # The others' reports about what Otto wrote or did she may handle.
     assert_kept_from(
-        scene.member, hidden=[by_otto, about_otto[3]], shown=about_otto[:3] + [elsewhere]
+        scene.member,
+        hidden=[by_otto, about_otto[3], about_otto[1]],
+        shown=[about_otto[0], about_otto[2], elsewhere],
     )
+
+
+def test_an_editor_who_may_not_moderate_cannot_tell_a_report_about_them(scene, plain_editor):
+    about_her = moderation.make_report(
+        scene.reporter, kind="member", reason="spam", member=plain_editor
+    )
+    other = moderation.make_report(
+        scene.reporter, kind="member", reason="spam", member=scene.organiser
+    )
+    client = client_for(plain_editor)
+    answers = [client.get(detail_url(report)) for report in (about_her, other)]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"] == reverse("wagtailadmin_home")
 
 
 def test_the_report_form_states_what_happens(scene):

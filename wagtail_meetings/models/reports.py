@@ -39,15 +39,16 @@ class ReportQuerySet(models.QuerySet):
         ).order_by("queue_rank", "-created_at", "-pk")
 
     def not_about(self, user):
-        """Leave out the reports about ``user``: their calls, their messages, themselves
-        and the meetings they took part in.
+        """Leave out the reports that are ``user``'s own case: about their calls, their
+        messages, themselves or a meeting they took part in, and those they made.
 
         Moderators are often members too. One who is reported must not judge their
-        own case, nor read who reported them.
+        own case, nor read who reported them; one who reported must not judge it either.
         """
         took_part = Report.meeting_members.through.objects.filter(user=user).values("report")
         return self.exclude(
-            Q(reported_member=user)
+            Q(reporter=user)
+            | Q(reported_member=user)
             | Q(call__organiser=user)
             | Q(message__sender=user)
             | Q(pk__in=took_part)

@@ -93,10 +93,12 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
     inspect_url_name = None
     pk_url_kwarg = "pk"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            Report.objects.not_about(request.user).select_related(
+    @cached_property
+    def object(self):
+        # Looked up only after the permission check in dispatch(): to someone who may
+        # not moderate, a report about them must look like any other refused page.
+        return get_object_or_404(
+            Report.objects.not_about(self.request.user).select_related(
                 "reporter__meetings_profile",
                 "reported_member__meetings_profile",
                 "call__place",
