@@ -1,6 +1,5 @@
 """Reading the board: the list of calls and a call's own page."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
@@ -10,6 +9,7 @@ from ..filters import BoardSearch
 from ..forms import SignUpForm
 from ..messaging import visible_to
 from ..models import Approval, Call, ConversationMember, Place, Registration, RegistrationStatus
+from ..paging import CountingPaginator
 from ..reveal import meeting_point_access
 from ..rules import sign_up_refusal
 from .common import call_for_member, page_url, profile_of, suggest_towns
@@ -20,7 +20,7 @@ def call_list(request, board):
     search = BoardSearch.from_query(request.GET, board=board, profile=profile_of(request))
     suggest_towns(request, board, search.form)
     calls = search.apply(visible_to(Call.objects.listed(), request.user).for_cards())
-    page_obj = Paginator(calls, app_settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CountingPaginator(calls, app_settings.PAGE_SIZE).get_page(request.GET.get("page"))
     # The member's own calls that wait for a moderator, shown apart from the list. Without
     # pre-approval no new call waits (one left from before shows on "my meetings").
     waiting = []
