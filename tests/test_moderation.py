@@ -586,6 +586,25 @@ def test_a_message_report_shows_that_message_and_the_one_before_only(scene, mode
     assert "Otto" in content and "Mira" in content
 
 
+def test_the_message_before_is_one_the_reporter_could_read(scene, moderator):
+    # Sam, accepted too, wrote just before the reported message; Mira had blocked him,
+    # so she never saw it: the moderators see her own message before it instead.
+    sam = with_email(make_member("sam", "Sam"))
+    rules.accept(register(scene.call, sam))
+    unseen = messaging.send(scene.thread, sam, "Unseen words from Sam")
+    reported = scene.sent[REPORTED_TEXT]
+    Message.objects.filter(pk=unseen.pk).update(
+        created_at=reported.created_at - datetime.timedelta(microseconds=1)
+    )
+    messaging.block(scene.member, sam)
+    report = moderation.make_report(
+        scene.member, kind="message", reason="unsafe", message=reported, member=scene.organiser
+    )
+    content = text_of(client_for(moderator).get(detail_url(report)))
+    assert REPORTED_TEXT in content and BEFORE_TEXT in content
+    assert "Unseen words from Sam" not in content
+
+
 def test_a_member_report_shows_the_name_and_how_often_they_were_reported(scene, moderator):
     for reporter in (scene.reporter, scene.member):
         report = moderation.make_report(

@@ -19,7 +19,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from .. import moderation
+from .. import messaging, moderation
 from ..errors import RuleError
 from ..forms import (
     DismissForm,
@@ -68,10 +68,17 @@ def took_part(report):
     return list(report.meeting_members.select_related("meetings_profile").order_by("pk"))
 
 
-def message_and_the_one_before(message):
+def message_and_the_one_before(message, reporter=None):
+    """The reported message and the one before it that the reporter could read.
+
+    What members on the other side of a block wrote was out of the reporter's sight
+    in the conversation, so it is no part of what they reported.
+    """
+    earlier = Message.objects.filter(conversation_id=message.conversation_id)
+    if reporter is not None:
+        earlier = messaging.visible_to(earlier, reporter, "sender")
     before = (
-        Message.objects.filter(conversation_id=message.conversation_id)
-        .filter(
+        earlier.filter(
             Q(created_at__lt=message.created_at)
             | Q(created_at=message.created_at, pk__lt=message.pk)
         )
@@ -170,7 +177,9 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
                     }
                     for member in self.members
                 ],
-                "thread": message_and_the_one_before(report.message) if report.message else [],
+                "thread": message_and_the_one_before(report.message, report.reporter)
+                if report.message
+                else [],
                 "participants": self.participants(),
                 "log": [
                     {"action": action, "moderator": get_user_display_name(action.moderator)}
