@@ -341,7 +341,8 @@ def remove_previous(write=print):
 
 def fill(scale=1.0, seed=1, replace=False, write=print):
     """Fill the database; returns a summary with the counts and the measured subjects."""
-    if bench_users().exists():
+    replaced = bench_users().exists()
+    if replaced:
         if not replace:
             raise FillError(
                 "This database already holds a fill: pass --replace to remove it first."
@@ -383,8 +384,8 @@ def fill(scale=1.0, seed=1, replace=False, write=print):
     # Foreign keys are checked when the transaction commits, so this includes that.
     progress.step(f"{sent:,} messages, {blocks} blocks")
 
-    _analyse()
-    progress.step("statistics for the query planner (ANALYZE)")
+    _settle(replaced)
+    progress.step("indexes and statistics settled (VACUUM ANALYZE)")
     subjects = pick_subjects()
     summary = {
         "scale": scale,
@@ -844,10 +845,29 @@ def _make_blocks(rng, count, members, threads, now):
     return len(blocks)
 
 
-def _analyse():
-    """Give the query planner fresh statistics, as autovacuum would in a while."""
+def _settle(replaced):
+    """Leave the database as autovacuum would in a while: fresh statistics and, on
+    PostgreSQL, the visibility map that index-only scans need.
+
+    A fill that replaced an earlier one also rebuilds the app's indexes on PostgreSQL:
+    deleting the earlier fill leaves them about three times their size, which a
+    database that grew over time does not have, and the planner then reads whole
+    tables instead (a board page 4 ms slower on the second fill than on the first).
+    """
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor != "postgresql":
+            cursor.execute("ANALYZE")
+            return
+        if replaced:
+            tables = [
+                name
+                for name in connection.introspection.table_names(cursor)
+                if name.startswith("wagtail_meetings_")
+            ]
+            for table in tables:
+                cursor.execute(f"REINDEX TABLE {connection.ops.quote_name(table)}")
+        # VACUUM cannot run inside a transaction (a test's, say): statistics only there.
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 # --- What the measurements use ------------------------------------------------------------
