@@ -17,6 +17,22 @@ import functools
 import re
 import unicodedata
 
+# Rooms of a home. Everyday words as well ("recepten uit mijn keuken", "ten huize van
+# Chopin"), so they are among the ambiguous phrases below too.
+ROOM_PHRASES = [
+    "mijn woonkamer",
+    "onze woonkamer",
+    "mijn huiskamer",
+    "onze huiskamer",
+    "mijn keuken",
+    "onze keuken",
+    "ten huize van",
+    "my living room",
+    "our living room",
+    "my kitchen",
+    "our kitchen",
+]
+
 # Phrases that say the meeting is at someone's home, in Dutch and in English.
 HOME_PHRASES = [
     # Dutch
@@ -46,13 +62,6 @@ HOME_PHRASES = [
     "mijn flat",
     "onze flat",
     "mijn kamer",
-    "mijn woonkamer",
-    "onze woonkamer",
-    "mijn huiskamer",
-    "onze huiskamer",
-    "mijn keuken",
-    "onze keuken",
-    "ten huize van",
     "mijn tuin",
     "onze tuin",
     "mijn balkon",
@@ -87,10 +96,6 @@ HOME_PHRASES = [
     "their place",
     "at mine",
     "my room",
-    "my living room",
-    "our living room",
-    "my kitchen",
-    "our kitchen",
     "my garden",
     "my front door",
     "my address",
@@ -102,28 +107,13 @@ HOME_PHRASES = [
     "my driveway",
     "in my street",
     "in our street",
+    *ROOM_PHRASES,
 ]
 
 # Of the phrases above, these are also everyday words ("ik ben veel thuis",
 # "Café Thuis", "feel at home in the museum", "walk home"): they count only in the
 # meeting point, and only when it names no public place.
-AMBIGUOUS_PHRASES = [
-    "thuis",
-    "home",
-    "at home",
-    # Rooms, also in "recepten uit mijn keuken" or "ten huize van Chopin".
-    "mijn woonkamer",
-    "onze woonkamer",
-    "mijn huiskamer",
-    "onze huiskamer",
-    "mijn keuken",
-    "onze keuken",
-    "ten huize van",
-    "my living room",
-    "our living room",
-    "my kitchen",
-    "our kitchen",
-]
+AMBIGUOUS_PHRASES = ["thuis", "home", "at home", *ROOM_PHRASES]
 
 # Idioms that contain a home phrase without meaning a home; they are left out
 # before the home phrases are looked for.
