@@ -878,6 +878,25 @@ def test_the_reporter_cannot_be_warned_through_a_meeting_report(scene, moderator
     assert not ModerationAction.objects.exists()
 
 
+def test_a_meeting_reports_page_reads_who_took_part_once(scene, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = moderation.make_report(
+        scene.reporter, kind="meeting", reason="unsafe", call=past_meeting(scene)
+    )
+    client = client_for(moderator)
+    with CaptureQueriesContext(connection) as queries:
+        page = text_of(client.get(detail_url(report)))
+    assert "Otto" in page and "Mira" in page
+    reads = [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "auth_user"') and "report_meeting_members" in q["sql"]
+    ]
+    assert len(reads) == 1
+
+
 @pytest.mark.parametrize("who_leaves", ["organiser", "accepted member"])
 def test_leaving_the_board_takes_nobody_out_of_a_meeting_report(scene, moderator, who_leaves):
     meeting = past_meeting(scene)

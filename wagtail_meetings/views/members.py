@@ -28,23 +28,13 @@ from .common import page_url, profile_of, safe_next, suggest_towns
 EARLIER_SHOWN = 5
 EARLIER_ALL = 100
 LATEST_MESSAGES = 3
-# The organiser's account fields that "my meetings" never shows (their name is on the
-# profile): left out of the query.
-ORGANISER_ACCOUNT_FIELDS = [
-    f"call__organiser__{name}"
-    for name in (
-        "password",
-        "last_login",
-        "is_superuser",
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "is_staff",
-        "is_active",
-        "date_joined",
-    )
-]
+
+
+def _account_fields(path):
+    """The user model's own fields at ``path``, but its key: whatever the site's user
+    model holds, none of it shows on "my meetings" (a member's name is on the profile)."""
+    fields = get_user_model()._meta.concrete_fields
+    return [f"{path}__{field.name}" for field in fields if not field.primary_key]
 
 
 def _named(registrations):
@@ -135,8 +125,9 @@ def my_meetings(request, board):
     coming_sign_ups = list(
         sign_ups.filter(ahead)
         .select_related("call__conversation", "call__organiser__meetings_profile")
-        # Of the organiser only the name shows; of the call not its description.
-        .defer("call__description", *ORGANISER_ACCOUNT_FIELDS)
+        # Of the organiser only the name shows (on the profile); of the call not its
+        # description.
+        .defer("call__description", *_account_fields("call__organiser"))
         .order_by(F("call__starts_at").asc(nulls_last=True), "pk")
     )
     # Who is coming and what they wrote only for the meetings the member is in.

@@ -57,15 +57,18 @@ class ReportIndexView(IndexView):
         return Report.objects.queue().not_about(self.request.user)
 
 
-def members_involved(report):
-    """Whom a warning or a suspension can be about: the reported member, or for a
-    meeting the people who took part when it was reported (never the reporter)."""
-    people = took_part(report) if report.kind == ReportKind.MEETING else [report.reported_member]
-    return [p for p in people if p is not None and p.pk != report.reporter_id]
-
-
 def took_part(report):
+    """For a meeting report, the people who took part when it was made; else nobody."""
+    if report.kind != ReportKind.MEETING:
+        return []
     return list(report.meeting_members.select_related("meetings_profile").order_by("pk"))
+
+
+def members_involved(report, took_part):
+    """Whom a warning or a suspension can be about: the reported member, or for a
+    meeting the people who took part (``took_part``), never the reporter."""
+    people = took_part if report.kind == ReportKind.MEETING else [report.reported_member]
+    return [p for p in people if p is not None and p.pk != report.reporter_id]
 
 
 def message_and_the_one_before(message, reporter=None):
@@ -129,8 +132,12 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         ]
 
     @cached_property
+    def participants(self):
+        return took_part(self.object)
+
+    @cached_property
     def members(self):
-        return members_involved(self.object)
+        return members_involved(self.object, self.participants)
 
     @cached_property
     def suspended(self):
@@ -180,7 +187,7 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
                 "thread": message_and_the_one_before(report.message, report.reporter)
                 if report.message
                 else [],
-                "participants": self.participants(),
+                "participants": self.participants,
                 "log": [
                     {"action": action, "moderator": get_user_display_name(action.moderator)}
                     for action in report.actions.select_related(
@@ -194,9 +201,6 @@ class ReportDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
             }
         )
         return context
-
-    def participants(self):
-        return took_part(self.object) if self.object.kind == ReportKind.MEETING else []
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
